@@ -1,0 +1,6 @@
+/* frugal.h: the whole public API of libfrugal. */
+#ifndef FRUGAL_H
+#define FRUGAL_H
+#include "frugal/common.h"
+#include "frugal/cuckatoo.h"
+#endif
