@@ -59,7 +59,8 @@ static void usage(FILE *f)
             "  -r, --range R         number of nonces (default 1)\n"
             "  -t, --threads T       worker threads (default: all CPUs)\n"
             "  --solver KIND         lean|mean|packed|slean|auto (default auto)\n"
-            "  --max-mem SIZE        memory budget for the solver, e.g. 2G (K/M/G/T)\n"
+            "  --max-mem SIZE        memory budget for the solver, e.g. 2G (K/M/G/T);\n"
+            "                        default: 3/4 of this machine's RAM\n"
             "  --cycle-len L         cycle length (even, default 42)\n"
             "  --json                one JSON object per graph on stdout\n"
             "  --cpu scalar|avx2|avx512   restrict the SIMD backends\n"
@@ -245,6 +246,12 @@ int cmd_solve(int argc, char **argv)
     int pr = parse(argc, argv, &o);
     if (pr)
         return pr > 0 ? 0 : EXIT_USAGE;
+    if (!o.params.max_mem) {
+        /* never plan past the machine: auto would otherwise pick the fastest kind */
+        long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+        if (pages > 0 && page > 0)
+            o.params.max_mem = (uint64_t)pages * (uint64_t)page / 4 * 3;
+    }
     frugal_solver_plan plan;
     frugal_status st = frugal_plan_solver(&o.params, &plan);
     if (st != FRUGAL_OK) {

@@ -115,7 +115,8 @@ size_t ref_solve(const frugal_sipkeys *keys, unsigned edgebits, unsigned L, uint
         r.path[0] = e;
         walk(&r, 1, 1);
     }
-    qsort_r(r.found, r.nfound, L * sizeof(uint64_t), cmp_cycle, &L);
+    if (r.nfound > 1)
+        qsort_r(r.found, r.nfound, L * sizeof(uint64_t), cmp_cycle, &L);
     size_t keep = r.nfound < max ? r.nfound : max;
     if (keep)
         memcpy(out, r.found, keep * L * sizeof *out);

@@ -112,8 +112,10 @@ typedef struct frugal_solver_params {
     frugal_solver_kind kind;  /* default FRUGAL_SOLVER_AUTO */
     uint64_t max_mem;         /* budget in bytes for the solver's memory; 0 = none */
     unsigned passes;          /* slean passes K; 0 = chosen from the budget */
-    double bucket_slack;      /* bucket headroom factor; 0 = default. Tests set it
-                                 tiny to force the full-bucket path. */
+    double bucket_slack;      /* headroom over the expected bucket sizes, -0.5..10;
+                                 0 = default (0.10). A negative value under-provisions
+                                 on purpose (tests use it to force the full-bucket
+                                 path, which must lose nothing). */
     frugal_progress_fn progress; /* optional */
     void *progress_user;
 } frugal_solver_params;

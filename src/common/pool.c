@@ -1,11 +1,16 @@
-/* Thread pool: workers sleep on a condition variable between runs; the barrier
- * spins briefly (phases are short and threads rarely outnumber cores) and then
- * yields, with sense reversal so it can be reused at once. */
+/* Thread pool: workers sleep on a condition variable between runs. The barrier spins
+ * briefly (phases are short when every thread has a core) and then sleeps on a futex,
+ * so that a machine with more runnable threads than cores (tests in parallel, other
+ * work) does not turn each barrier into a wait for a lost timeslice. Sense reversal
+ * makes it reusable at once. */
 #include "common/pool.h"
 
+#include <linux/futex.h>
 #include <pthread.h>
-#include <sched.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 struct fr_pool {
@@ -19,6 +24,7 @@ struct fr_pool {
     void *ctx;
     atomic_uint bar_count;
     atomic_uint bar_sense;
+    atomic_uint bar_sleepers; /* threads in (or about to enter) the futex wait */
 };
 
 struct worker_arg {
@@ -127,13 +133,22 @@ void fr_pool_barrier(fr_pool *pool)
     unsigned sense = atomic_load_explicit(&pool->bar_sense, memory_order_relaxed);
     if (atomic_fetch_add_explicit(&pool->bar_count, 1, memory_order_acq_rel) == pool->n - 1) {
         atomic_store_explicit(&pool->bar_count, 0, memory_order_relaxed);
-        atomic_store_explicit(&pool->bar_sense, sense ^ 1, memory_order_release);
+        /* seq_cst on both sides (Dekker): either this load sees a sleeper, or that
+         * sleeper's futex wait sees the new sense and returns at once */
+        atomic_store(&pool->bar_sense, sense ^ 1);
+        if (atomic_load(&pool->bar_sleepers))
+            syscall(SYS_futex, &pool->bar_sense, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL, NULL, 0);
         return;
     }
     for (unsigned spins = 0;
          atomic_load_explicit(&pool->bar_sense, memory_order_acquire) == sense; spins++) {
-        if (spins > 2000)
-            sched_yield();
+        if (spins < 500)
+            __builtin_ia32_pause();
+        else { /* sleeps only while the sense is still `sense` */
+            atomic_fetch_add(&pool->bar_sleepers, 1);
+            syscall(SYS_futex, &pool->bar_sense, FUTEX_WAIT_PRIVATE, sense, NULL, NULL, 0);
+            atomic_fetch_sub(&pool->bar_sleepers, 1);
+        }
     }
 }
 

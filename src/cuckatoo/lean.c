@@ -59,7 +59,7 @@ static frugal_status lean_plan(const frugal_solver_params *p, unsigned threads,
     uint64_t words = (n + 63) / 64;
     uint64_t arena = arena_bytes_for(p->edgebits);
     plan->kind = FRUGAL_SOLVER_LEAN;
-    plan->planned_bytes = words * 8 + arena + FR_SOLVER_OVERHEAD_BYTES;
+    plan->planned_bytes = words * 8 + arena + 4096 + FR_SOLVER_OVERHEAD_BYTES;
     plan->threads = threads;
     plan->passes = 1;
     plan->bucket_bits = 0;
@@ -194,12 +194,7 @@ static frugal_status lean_solve(void *state, fr_solve_ctx *ctx, fr_sols *sols)
         r++;
     }
     /* hand the live edges, ascending, to the tail in the node bitmap's place */
-    uint32_t *out = fr_tail_edges(L->nodes);
-    uint64_t k = 0;
-    for (uint64_t w = 0; w < L->words; w++)
-        for (uint64_t b = L->alive[w]; b; b &= b - 1)
-            out[k++] = (uint32_t)(w * 64 + (uint64_t)__builtin_ctzll(b));
-    return fr_tail_run(ctx, L->nodes, k, r, sols);
+    return fr_tail_from_bitmap(ctx, L->alive, L->words, alive, L->nodes, L->arena_bytes, r, sols);
 }
 
 const fr_trimmer_ops fr_lean_ops = {FRUGAL_SOLVER_LEAN, lean_plan, lean_create, lean_solve,

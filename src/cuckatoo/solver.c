@@ -51,7 +51,8 @@ void frugal_solver_params_default(frugal_solver_params *p, unsigned edgebits)
 }
 
 /* Kinds in the order auto prefers them (fastest first). */
-static const fr_trimmer_ops *const by_speed[] = {&fr_lean_ops};
+static const fr_trimmer_ops *const by_speed[] = {&fr_mean_ops, &fr_packed_ops, &fr_slean_ops,
+                                                  &fr_lean_ops};
 
 static const fr_trimmer_ops *ops_for(frugal_solver_kind kind)
 {
@@ -85,7 +86,8 @@ frugal_status frugal_plan_solver(const frugal_solver_params *p, frugal_solver_pl
     memset(plan, 0, sizeof *plan);
     if (p->edgebits < FRUGAL_EDGEBITS_MIN || p->edgebits > FRUGAL_EDGEBITS_MAX ||
         p->cycle_len < FRUGAL_CYCLE_MIN || p->cycle_len > FRUGAL_CYCLE_MAX || (p->cycle_len & 1) ||
-        p->threads > 256 || !frugal_solver_kind_name(p->kind) || p->bucket_slack < 0)
+        p->threads > 256 || !frugal_solver_kind_name(p->kind) || p->bucket_slack < -0.5 ||
+        p->bucket_slack > 10)
         return FRUGAL_ERR_ARG;
     unsigned threads = p->threads ? p->threads : fr_online_cpus();
     if (threads > 256)

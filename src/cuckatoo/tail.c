@@ -268,3 +268,25 @@ frugal_status fr_tail_run(fr_solve_ctx *ctx, void *arena, uint64_t n, unsigned f
     ctx->stats->cycle_seconds = fr_now() - t1;
     return st;
 }
+
+frugal_status fr_tail_from_bitmap(fr_solve_ctx *ctx, const uint64_t *alive, uint64_t words,
+                                  uint64_t live, void *arena, uint64_t arena_bytes,
+                                  unsigned first_round, fr_sols *sols)
+{
+    uint64_t need = fr_tail_bytes(live);
+    void *own = NULL;
+    if (need > arena_bytes) {
+        own = fr_mem_alloc(ctx->mem, need);
+        if (!own)
+            return FRUGAL_ERR_BUDGET;
+        arena = own;
+    }
+    uint32_t *out = fr_tail_edges(arena);
+    uint64_t k = 0;
+    for (uint64_t w = 0; w < words; w++)
+        for (uint64_t b = alive[w]; b; b &= b - 1)
+            out[k++] = (uint32_t)(w * 64 + (uint64_t)__builtin_ctzll(b));
+    frugal_status st = fr_tail_run(ctx, arena, k, first_round, sols);
+    fr_mem_free(ctx->mem, own, need);
+    return st;
+}

@@ -34,4 +34,10 @@ static inline uint32_t *fr_tail_edges(void *arena) { return (uint32_t *)arena; }
  * solution cannot be stored. */
 frugal_status fr_tail_run(fr_solve_ctx *ctx, void *arena, uint64_t n, unsigned first_round,
                           fr_sols *sols);
+/* Collects the `live` edges set in bitmap alive[0..words) and runs the tail on them
+ * in arena (arena_bytes) when they fit, else in memory taken from ctx->mem for the
+ * call (FRUGAL_ERR_BUDGET when the budget refuses it). Otherwise as fr_tail_run. */
+frugal_status fr_tail_from_bitmap(fr_solve_ctx *ctx, const uint64_t *alive, uint64_t words,
+                                  uint64_t live, void *arena, uint64_t arena_bytes,
+                                  unsigned first_round, fr_sols *sols);
 #endif

@@ -22,6 +22,9 @@ typedef struct fr_trimmer_ops {
 } fr_trimmer_ops;
 
 extern const fr_trimmer_ops fr_lean_ops;
+extern const fr_trimmer_ops fr_mean_ops;
+extern const fr_trimmer_ops fr_packed_ops;
+extern const fr_trimmer_ops fr_slean_ops;
 
 /* Fixed bytes every solver holds besides its trimmer (thread stacks are not counted:
  * they are the OS's, and small). */
