@@ -442,6 +442,12 @@ frugal_status frugal_stratum_parse(const char *line, size_t len, frugal_stratum_
     json_object *root = json_tokener_parse_ex(tok, line ? line : "", (int)len);
     enum json_tokener_error jerr = json_tokener_get_error(tok);
     size_t end = json_tokener_get_parse_end(tok);
+    if (!root && jerr == json_tokener_continue) {
+        /* the input ended: a top-level number needs its terminator to be complete */
+        root = json_tokener_parse_ex(tok, "", 1);
+        jerr = json_tokener_get_error(tok);
+        end = len;
+    }
     json_tokener_free(tok);
     frugal_status st = FRUGAL_OK;
     if (!root) {
