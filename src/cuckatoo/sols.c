@@ -44,7 +44,8 @@ frugal_status fr_sols_add(fr_sols *s, const uint32_t *cycle)
 
 void fr_sols_sort(fr_sols *s)
 {
-    qsort_r(s->edges, s->count, s->len * sizeof *s->edges, cmp_cycle, &s->len);
+    if (s->count > 1)
+        qsort_r(s->edges, s->count, s->len * sizeof *s->edges, cmp_cycle, &s->len);
 }
 
 void fr_sols_free(fr_sols *s)
