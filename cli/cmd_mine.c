@@ -318,6 +318,10 @@ static void on_event(miner *m, frugal_stratum_client *c, const frugal_stratum_ev
                    (unsigned long long)ev->share.height, (unsigned long long)ev->share.job_id,
                    (unsigned long long)ev->share.nonce, ev->share.edge_bits,
                    (unsigned long long)ev->share_difficulty, (long long)ev->code);
+            printf(",\"pow\":[");
+            for (size_t i = 0; i < ev->share.pow_len; i++)
+                printf("%s%llu", i ? "," : "", (unsigned long long)ev->share.pow[i]);
+            printf("]");
             break;
         case FRUGAL_STRATUM_EV_STATUS:
             printf(",\"id\":");
@@ -569,6 +573,10 @@ static void wind_down(miner *m, frugal_stratum_client *c, found_share *tmp)
         frugal_stratum_client_poll(c, 50, &ev);
         on_event(m, c, &ev);
     }
+    do { /* the events already in, answers included */
+        frugal_stratum_client_poll(c, 0, &ev);
+        on_event(m, c, &ev);
+    } while (ev.kind != FRUGAL_STRATUM_EV_NONE);
 }
 
 static void install_signals(void)

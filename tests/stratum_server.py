@@ -27,7 +27,7 @@ Test knobs the node does not have: require_difficulty (the pool raised its minim
 after sending the job: -32501 for shares below it), job_delay (a new height is
 announced that many seconds late, as a slow network would: shares in between are
 stale), syncing (seconds of -32000 at start), inject (raw lines sent to the k-th
-connection after its first job, optionally closing it).
+connection after its first job, optionally ending its side of it).
 
 Standalone: stratum_server.py --frugal PATH [--port 0] [...]; prints
 "LISTENING <port>" on stdout, one JSON line per submit, and runs until SIGINT/SIGTERM.
@@ -332,8 +332,13 @@ class StratumServer:
             if w.conn_index < len(self.inject) and self.inject[w.conn_index]:
                 data, close = self.inject[w.conn_index]
                 self._send(w, data)
-                if close:
-                    self._close(w)
+                if close and w.id in self.workers:
+                    # FIN after the data (a full close could reset the connection and
+                    # lose the data); the worker goes when the miner hangs up
+                    try:
+                        w.sock.shutdown(socket.SHUT_WR)
+                    except OSError:
+                        self._close(w)
 
     def _submit(self, w, p):
         ok = (isinstance(p, dict) and all(is_u64(p.get(k)) for k in ("height", "job_id", "nonce"))
@@ -342,7 +347,8 @@ class StratumServer:
         if not ok:
             return None, ERR_INVALID_REQUEST
         rec = {"worker": w.id, "height": p["height"], "job_id": p["job_id"],
-               "nonce": p["nonce"], "edge_bits": p["edge_bits"], "difficulty": None,
+               "nonce": p["nonce"], "edge_bits": p["edge_bits"], "pow": list(p["pow"]),
+               "difficulty": None,
                "time": time.monotonic(), "current_height": self.height}
         result, error = None, None
         eb = p["edge_bits"] & 0xFF  # the node stores it as u8

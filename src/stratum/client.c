@@ -562,9 +562,9 @@ static void read_in(frugal_stratum_client *c)
             return;
         if (n <= 0) {
             char why[FRUGAL_STRATUM_TEXT_MAX];
-            if (n == 0 && frugal_stratum_framer_finish(c->framer) == FRUGAL_ERR_TRUNCATED)
-                error_event(c, 0, "the pool closed the connection in the middle of a line");
             snprintf(why, sizeof why, "%s", n == 0 ? "closed by the pool" : strerror(errno));
+            if (frugal_stratum_framer_finish(c->framer) == FRUGAL_ERR_TRUNCATED)
+                error_event(c, 0, "the pool closed the connection in the middle of a line");
             disconnect(c, why);
             return;
         }
