@@ -272,7 +272,7 @@ static void print_status(miner *m, frugal_stratum_client *c, double rate, int fi
     fprintf(stderr,
             "%s%s%.1f graphs/s, %llu graphs, %llu solutions | shares %llu accepted, %llu rejected, "
             "%llu stale | pool %s%s",
-            m->tty && !final ? "\r\033[K" : "", final ? "frugal mine: final: " : "", rate,
+            m->tty && !final ? "\r\033[K" : "", final ? "frugal mine: final: " : "frugal mine: ", rate,
             (unsigned long long)atomic_load(&m->graphs),
             (unsigned long long)atomic_load(&m->solutions), (unsigned long long)s.accepted,
             (unsigned long long)s.rejected, (unsigned long long)s.stale, where,
