@@ -52,6 +52,8 @@ typedef struct miner {
     frugal_stratum_job job; /* the job to mine, under mu */
     uint64_t job_gen;
     int have_job, quit;
+    atomic_ullong clean_gen; /* counts clean jobs: the graph being solved is void */
+    uint64_t solving_clean;  /* clean_gen when the current solve began (mining thread) */
     found_share found[MINE_FOUND_MAX];
     size_t nfound;
     /* counters of the mining thread */
@@ -94,6 +96,16 @@ static uint64_t random_nonce(void)
 }
 
 /* ---- The mining thread ------------------------------------------------------ */
+
+/* After every trimming round, on the mining thread: a clean job that came after this
+ * solve began (even before the solve could see a stop request) ends it. */
+static void on_progress(void *user, const frugal_progress *p)
+{
+    miner *m = user;
+    (void)p;
+    if (atomic_load(&m->clean_gen) != m->solving_clean)
+        frugal_solver_stop(m->solver);
+}
 
 static void push_found(miner *m, const frugal_stratum_job *job, uint64_t nonce,
                        const uint64_t *edges)
@@ -156,6 +168,7 @@ static void *mine_thread(void *arg)
             gen = m->job_gen;
             nonce = random_nonce();
         }
+        m->solving_clean = atomic_load(&m->clean_gen);
         pthread_mutex_unlock(&m->mu);
         size_t hlen;
         frugal_sipkeys keys;
@@ -298,6 +311,8 @@ static void on_event(miner *m, frugal_stratum_client *c, const frugal_stratum_ev
         m->job = ev->job;
         m->job_gen++;
         m->have_job = 1;
+        if (ev->clean)
+            atomic_fetch_add(&m->clean_gen, 1);
         pthread_cond_broadcast(&m->cv);
         pthread_mutex_unlock(&m->mu);
         if (ev->clean)
@@ -532,6 +547,8 @@ static int setup(miner *m, frugal_stratum_client **client)
     }
     if (!m->o.quiet)
         fprintf(stderr, "frugal mine: C%u, plan: %s\n", m->o.params.edgebits, plan.text);
+    m->o.params.progress = on_progress;
+    m->o.params.progress_user = m;
     st = frugal_solver_create(&m->o.params, &m->solver);
     if (st != FRUGAL_OK) {
         cli_error("mine", "cannot create the solver: %s", frugal_status_str(st));

@@ -308,7 +308,9 @@ FRUGAL_API frugal_status frugal_stratum_client_create(const frugal_stratum_clien
  * event (FRUGAL_STRATUM_EV_NONE when none came in time). Several events may be
  * ready at once: each call returns one. A signal that interrupts the wait ends the
  * call early with EV_NONE. Connection attempts happen inside this call and may
- * block it up to connect_timeout_ms. Returns FRUGAL_OK, or FRUGAL_ERR_ARG. */
+ * block it up to connect_timeout_ms; with timeout_ms 0 the call only handles what
+ * is ready (events, bytes, timers) and never connects, so it returns at once.
+ * Returns FRUGAL_OK, or FRUGAL_ERR_ARG. */
 FRUGAL_API frugal_status frugal_stratum_client_poll(frugal_stratum_client *client, int timeout_ms,
                                                     frugal_stratum_event *event);
 

@@ -624,6 +624,8 @@ static int step(frugal_stratum_client *c, int wait_ms)
 {
     double now = fr_now();
     if (c->fd < 0) {
+        if (wait_ms == 0)
+            return 0; /* a poll that may not wait does not connect either */
         if (now >= c->retry_at)
             return connect_pool(c);
         double ms = ceil((c->retry_at - now) * 1000.0);
