@@ -27,7 +27,8 @@ Test knobs the node does not have: require_difficulty (the pool raised its minim
 after sending the job: -32501 for shares below it), job_delay (a new height is
 announced that many seconds late, as a slow network would: shares in between are
 stale), syncing (seconds of -32000 at start), inject (raw lines sent to the k-th
-connection after its first job, optionally ending its side of it).
+connection after its first job, optionally ending its side of it), swallow_submit (the first
+connection's k-th submit is counted, then the connection closes unanswered).
 
 Standalone: stratum_server.py --frugal PATH [--port 0] [...]; prints
 "LISTENING <port>" on stdout, one JSON line per submit, and runs until SIGINT/SIGTERM.
@@ -93,6 +94,7 @@ class Worker:
         self.sock = sock
         self.id = wid
         self.buf = bytearray()
+        self.submits = 0
         self.login = None
         self.agent = ""
         self.accepted = self.rejected = self.stale = 0
@@ -103,7 +105,7 @@ class StratumServer:
     def __init__(self, frugal, port=0, height=1, seed="frugal", difficulty=1,
                  require_difficulty=None, min_edge_bits=15, block_interval=None,
                  job_interval=None, job_delay=0.0, syncing=0.0, block_difficulty=None,
-                 proof_size=42, inject=None, log=None):
+                 proof_size=42, inject=None, swallow_submit=None, log=None):
         self.frugal = frugal
         self.want_port = port
         self.height = height
@@ -118,6 +120,7 @@ class StratumServer:
         self.block_difficulty = block_difficulty
         self.proof_size = proof_size
         self.inject = list(inject or [])  # [(bytes, close_after)], one per connection
+        self.swallow_submit = swallow_submit  # first connection: k-th submit unanswered
         self.log = log
         self.versions = [pre_pow_for(seed, height, 0)]
         self.records = []  # one dict per submit
@@ -312,6 +315,10 @@ class StratumServer:
                 w.login, w.agent, result = p["login"], p["agent"], "ok"
         elif method == "submit":
             result, error = self._submit(w, params)
+            w.submits += 1
+            if w.conn_index == 0 and w.submits == self.swallow_submit:
+                self._close(w)  # counted, then gone before answering (a crash)
+                return
         elif method == "keepalive":
             result = "ok"
         elif method == "getjobtemplate":

@@ -5,6 +5,7 @@ at small edge bits, one scenario per run:
   shares    C15: shares found, submitted, accepted; new jobs at the same height
   c19       C19: a share accepted; SIGTERM ends the run cleanly
   restart   the server restarts mid-run: reconnect, shares found while down submitted
+  lost      the pool closes right after counting a share: reported lost, not resent
   failover  the first pool dies: the miner moves to the second; a dead first pool
   stale     heights change under the miner: stale answers counted as the server did
   rejected  -32502 (edge bits below the pool's minimum), -32501 (difficulty raised)
@@ -255,6 +256,21 @@ def scenario_restart():
     start = min(r["nonce"] for r in a.records)
     check(any(start <= r["nonce"] < start + 10**7 and r["result"] == "accepted" for r in b.records),
           "a share found before reconnecting was submitted and accepted after it")
+
+
+def scenario_lost():
+    srv = server(swallow_submit=2)
+    m = Miner([addr(srv)])
+    m.wait(lambda: len(m.shares("lost")) >= 1 and len(m.shares("accepted")) >= 3, 60,
+           "a lost share, then more accepted")
+    check(m.stop() == 0, "clean stop")
+    check_consistent(m, {addr(srv): [srv]})
+    lost = [key(s) for s in m.shares("lost")]
+    got = [(r["nonce"], tuple(r["pow"])) for r in srv.records]
+    swallowed = got[1]  # the first connection's second submit
+    check(swallowed in lost and got.count(swallowed) == 1,
+          "the share the pool counted without answering is lost, and was not sent again")
+    check(len(m.snapshot("disconnected")) == 1 and m.final()["connects"] == 2, "one reconnection")
 
 
 def scenario_failover():
