@@ -281,11 +281,13 @@ static void print_status(miner *m, frugal_stratum_client *c, double rate, int fi
         snprintf(where, sizeof where, "%s height %llu diff %llu", pool,
                  (unsigned long long)s.height, (unsigned long long)s.difficulty);
     else
-        snprintf(where, sizeof where, "%s (%s)", pool, s.connected ? "waiting for a job" : "connecting");
+        snprintf(where, sizeof where, "%s (%s)", pool,
+                 s.connected ? "waiting for a job" : "connecting");
     fprintf(stderr,
             "%s%s%.1f graphs/s, %llu graphs, %llu solutions | shares %llu accepted, %llu rejected, "
             "%llu stale | pool %s%s",
-            m->tty && !final ? "\r\033[K" : "", final ? "frugal mine: final: " : "frugal mine: ", rate,
+            m->tty && !final ? "\r\033[K" : "",
+            final ? "frugal mine: final: " : "frugal mine: ", rate,
             (unsigned long long)atomic_load(&m->graphs),
             (unsigned long long)atomic_load(&m->solutions), (unsigned long long)s.accepted,
             (unsigned long long)s.rejected, (unsigned long long)s.stale, where,
@@ -435,7 +437,8 @@ static int parse(int argc, char **argv, mine_opts *o)
         {"max-mem", required_argument, 0, OPT_MAXMEM}, {"threads", required_argument, 0, 't'},
         {"solver", required_argument, 0, OPT_SOLVER}, {"json", no_argument, 0, OPT_JSON},
         {"status-interval", required_argument, 0, OPT_STATUS},
-        {"tries", required_argument, 0, OPT_TRIES},   {"retry-max", required_argument, 0, OPT_RETRY},
+        {"tries", required_argument, 0, OPT_TRIES},
+        {"retry-max", required_argument, 0, OPT_RETRY},
         {"keepalive", required_argument, 0, OPT_KEEPALIVE},
         {"cpu", required_argument, 0, OPT_CPU},       {"verbose", no_argument, 0, 'v'},
         {"quiet", no_argument, 0, 'q'},               {"help", no_argument, 0, 'h'},

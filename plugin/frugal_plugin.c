@@ -175,10 +175,13 @@ uint32_t run_solver(SolverCtx *ctx, const unsigned char *header, uint32_t header
         stats->has_errored = false;
         stats->error_reason[0] = '\0';
     }
-    const char *err = ctx->error[0]                                  ? ctx->error
-                      : !header && header_len                        ? "no header"
-                      : ctx->params.mutate_nonce && header_len < 4   ? "header too short for a nonce"
-                                                                     : NULL;
+    const char *err = NULL;
+    if (ctx->error[0])
+        err = ctx->error;
+    else if (!header && header_len)
+        err = "no header";
+    else if (ctx->params.mutate_nonce && header_len < 4)
+        err = "header too short for a nonce";
     unsigned char *buf = NULL;
     if (!err && ctx->params.mutate_nonce && !(buf = malloc(header_len)))
         err = "out of memory";

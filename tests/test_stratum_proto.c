@@ -58,7 +58,8 @@ static void test_framer(void)
     frugal_stratum_framer_finish(f);
     /* exactly max_line is fine; one more byte is FULL, reported once, then resync */
     const char *exact = "0123456789abcdef\n";
-    CHECK_STATUS(frugal_stratum_framer_feed(f, exact, strlen(exact), &used, &line, &len), FRUGAL_OK);
+    CHECK_STATUS(frugal_stratum_framer_feed(f, exact, strlen(exact), &used, &line, &len),
+                 FRUGAL_OK);
     CHECK(line && len == 16);
     const char *over = "0123456789abcdefX";
     CHECK_STATUS(frugal_stratum_framer_feed(f, over, 10, &used, &line, &len), FRUGAL_OK);
@@ -154,7 +155,8 @@ static void test_node_and_miner_messages(void)
     CHECK(!msg.is_response && msg.method == FRUGAL_STRATUM_SUBMIT);
     CHECK(msg.submit.height == 16419 && msg.submit.job_id == 0 && msg.submit.edge_bits == 29);
     CHECK(msg.submit.nonce == 8895699060858340771ull);
-    CHECK(msg.submit.pow_len == 42 && msg.submit.pow[0] == 4210040 && msg.submit.pow[41] == 532838434);
+    CHECK(msg.submit.pow_len == 42 && msg.submit.pow[0] == 4210040 &&
+          msg.submit.pow[41] == 532838434);
 
     /* grin-miner's requests (serde order id, jsonrpc, method, params) */
     CHECK_STATUS(parse("{\"id\":\"0\",\"jsonrpc\":\"2.0\",\"method\":\"login\",\"params\":{\"login\":"
@@ -330,7 +332,8 @@ static void test_malformed(void)
     }
     /* a NUL byte inside the line */
     const char nul[] = "{\"id\":\"1\",\"jsonrpc\":\"2.0\",\"method\":\"keep\0alive\"}";
-    CHECK_STATUS(frugal_stratum_parse(nul, sizeof nul - 1, &msg, err, sizeof err), FRUGAL_ERR_PARSE);
+    CHECK_STATUS(frugal_stratum_parse(nul, sizeof nul - 1, &msg, err, sizeof err),
+                 FRUGAL_ERR_PARSE);
     CHECK(strstr(err, "NUL") != NULL);
     /* deep nesting is refused by depth, not by the stack */
     char deep[4001];

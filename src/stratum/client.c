@@ -134,7 +134,10 @@ static void report_share(frugal_stratum_client *c, const share_ent *sh,
                          frugal_stratum_share_result result, int64_t code, const char *text)
 {
     switch (result) {
-    case FRUGAL_SHARE_BLOCK: c->st.blocks++; c->st.accepted++; break; /* a block counts as accepted */
+    case FRUGAL_SHARE_BLOCK: /* a block counts as accepted too */
+        c->st.blocks++;
+        c->st.accepted++;
+        break;
     case FRUGAL_SHARE_ACCEPTED: c->st.accepted++; break;
     case FRUGAL_SHARE_STALE: c->st.stale++; break;
     case FRUGAL_SHARE_REJECTED: c->st.rejected++; break;
