@@ -507,7 +507,7 @@ static void put(writer *w, const char *s, size_t n)
     w->out[w->len] = '\0';
 }
 
-static void puts_(writer *w, const char *s) { put(w, s, strlen(s)); }
+static void put_str(writer *w, const char *s) { put(w, s, strlen(s)); }
 
 static void put_u64(writer *w, uint64_t v)
 {
@@ -540,16 +540,16 @@ static void put_json_string(writer *w, const char *s)
 
 static void put_head(writer *w, uint64_t id, const char *method)
 {
-    puts_(w, "{\"id\":\"");
+    put_str(w, "{\"id\":\"");
     put_u64(w, id);
-    puts_(w, "\",\"jsonrpc\":\"2.0\",\"method\":\"");
-    puts_(w, method);
-    puts_(w, "\",\"params\":");
+    put_str(w, "\",\"jsonrpc\":\"2.0\",\"method\":\"");
+    put_str(w, method);
+    put_str(w, "\",\"params\":");
 }
 
 static frugal_status finish(writer *w, size_t *len)
 {
-    puts_(w, "}\n");
+    put_str(w, "}\n");
     if (w->full) {
         if (w->cap)
             w->out[0] = '\0';
@@ -583,7 +583,7 @@ frugal_status frugal_stratum_write_request(char *out, size_t cap, size_t *len, u
          method != FRUGAL_STRATUM_STATUS))
         return FRUGAL_ERR_ARG;
     put_head(&w, id, frugal_stratum_method_name(method));
-    puts_(&w, "null");
+    put_str(&w, "null");
     return finish(&w, len);
 }
 
@@ -594,13 +594,13 @@ frugal_status frugal_stratum_write_login(char *out, size_t cap, size_t *len, uin
     if (writer_init(&w, out, cap, len))
         return FRUGAL_ERR_ARG;
     put_head(&w, id, "login");
-    puts_(&w, "{\"login\":");
+    put_str(&w, "{\"login\":");
     put_json_string(&w, login);
-    puts_(&w, ",\"pass\":");
+    put_str(&w, ",\"pass\":");
     put_json_string(&w, pass);
-    puts_(&w, ",\"agent\":");
+    put_str(&w, ",\"agent\":");
     put_json_string(&w, agent);
-    puts_(&w, "}");
+    put_str(&w, "}");
     return finish(&w, len);
 }
 
@@ -611,20 +611,20 @@ frugal_status frugal_stratum_write_submit(char *out, size_t cap, size_t *len, ui
     if (writer_init(&w, out, cap, len) || !s || s->pow_len > FRUGAL_STRATUM_POW_MAX)
         return FRUGAL_ERR_ARG;
     put_head(&w, id, "submit");
-    puts_(&w, "{\"edge_bits\":");
+    put_str(&w, "{\"edge_bits\":");
     put_u64(&w, s->edge_bits);
-    puts_(&w, ",\"height\":");
+    put_str(&w, ",\"height\":");
     put_u64(&w, s->height);
-    puts_(&w, ",\"job_id\":");
+    put_str(&w, ",\"job_id\":");
     put_u64(&w, s->job_id);
-    puts_(&w, ",\"nonce\":");
+    put_str(&w, ",\"nonce\":");
     put_u64(&w, s->nonce);
-    puts_(&w, ",\"pow\":[");
+    put_str(&w, ",\"pow\":[");
     for (size_t i = 0; i < s->pow_len; i++) {
         if (i)
-            puts_(&w, ",");
+            put_str(&w, ",");
         put_u64(&w, s->pow[i]);
     }
-    puts_(&w, "]}");
+    put_str(&w, "]}");
     return finish(&w, len);
 }
