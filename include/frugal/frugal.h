@@ -3,4 +3,5 @@
 #define FRUGAL_H
 #include "frugal/common.h"
 #include "frugal/cuckatoo.h"
+#include "frugal/stratum.h"
 #endif

@@ -1,0 +1,2 @@
+# Stratum lines: framing, parsing, writer round trips, the share check.
+list(APPEND FRUGAL_FUZZ_TARGETS stratum)
