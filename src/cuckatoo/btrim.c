@@ -325,6 +325,7 @@ typedef struct round_job {
     unsigned side, K, pass, k;
     uint64_t nb;      /* buckets in this pass */
     int record;       /* add stored bytes and values to the threads' counters */
+    atomic_int abort; /* a stop was seen: every thread leaves at the next barrier */
 } round_job;
 
 /* Collects up to GATHER live edges of A[*w..w_hi) into buf (see lean.c). */
@@ -374,7 +375,11 @@ static void distribute(round_job *J, unsigned tid)
     uint64_t w = T->w_lo, bits = T->w_lo < T->w_hi ? B->alive[T->w_lo] : 0;
     const uint32_t *route = B->route;
     const uint32_t pass = J->pass;
-    while (w < T->w_hi && !T->full) {
+    for (unsigned batch = 0; w < T->w_hi && !T->full; batch++) {
+        if ((batch & 63) == 0 && fr_stopped(ctx)) {
+            atomic_store(&J->abort, 1);
+            return;
+        }
         size_t k = gather(B->alive, &w, T->w_hi, &bits, buf);
         ctx->sip->nodes(ctx->keys, buf, k, J->side, ctx->mask, xs);
         for (size_t i = 0; i < k; i++) {
@@ -490,8 +495,13 @@ static void process(round_job *J, unsigned tid, unsigned nt)
             used += len[jj];
         }
         uint64_t *zero = B->th[0].bm[buf];
+        if (tid == 0 && fr_stopped(J->ctx))
+            atomic_store(&J->abort, 1);
+        if (nt > 1)
+            fr_pool_barrier(pool); /* after it, every thread reads the same abort flag */
+        if (atomic_load(&J->abort))
+            return;
         if (nt > 1) {
-            fr_pool_barrier(pool);
             uint64_t *zprev = B->th[0].bm[buf ^ 1];
             const uint64_t lo = G * W * tid / nt, hi = G * W * (tid + 1) / nt;
             for (uint64_t i = lo; i < hi; i++) {
@@ -539,9 +549,11 @@ static void round_worker(void *p, unsigned tid, unsigned nt)
     round_job *J = p;
     distribute(J, tid);
     fr_pool_barrier(J->ctx->pool);
+    if (atomic_load(&J->abort))
+        return; /* everyone sees the same flags after the barrier */
     for (unsigned t = 0; t < nt; t++)
         if (J->B->th[t].full)
-            return; /* everyone sees the same flags after the barrier */
+            return;
     process(J, tid, nt);
 }
 
@@ -582,7 +594,7 @@ static frugal_status run_round(btrim *B, fr_solve_ctx *ctx, unsigned side, uint6
 {
     uint64_t n = ctx->nedges;
     unsigned K = passes_for(B, n, live);
-    round_job J = {B, ctx, side, K, 0, rice_k(B->bbits, (double)live / (double)n), 0, record};
+    round_job J = {B, ctx, side, K, 0, rice_k(B->bbits, (double)live / (double)n), 0, record, 0};
     for (unsigned t = 0; t < B->threads; t++)
         B->th[t].kills = B->th[t].stored_bits = B->th[t].stored_values = 0;
     for (;;) {
@@ -596,6 +608,8 @@ static frugal_status run_round(btrim *B, fr_solve_ctx *ctx, unsigned side, uint6
             J.pass = p;
             J.nb = (B->buckets - p + K - 1) / K;
             fr_pool_run(ctx->pool, round_worker, &J);
+            if (atomic_load(&J.abort))
+                return FRUGAL_ERR_STOPPED;
             for (unsigned t = 0; t < B->threads; t++)
                 full |= B->th[t].full;
         }

@@ -30,6 +30,7 @@ typedef struct round_job {
     unsigned side;
     fr_pool *pool;
     uint64_t counts[256];
+    atomic_int abort; /* a stop was seen: every thread leaves at the next barrier */
 } round_job;
 
 static uint64_t arena_bytes_for(unsigned eb)
@@ -132,7 +133,11 @@ static void mark_worker(void *p, unsigned tid, unsigned nt)
     fr_pool_barrier(j->pool);
     uint32_t buf[BATCH], xs[BATCH];
     uint64_t w = lo, bits = lo < hi ? L->alive[lo] : 0;
-    while (w < hi) {
+    for (unsigned batch = 0; w < hi; batch++) {
+        if ((batch & 255) == 0 && fr_stopped(ctx)) {
+            atomic_store(&j->abort, 1);
+            break;
+        }
         size_t k = gather(L->alive, &w, hi, &bits, buf);
         ctx->sip->nodes(ctx->keys, buf, k, j->side, ctx->mask, xs);
         if (nt == 1) {
@@ -148,11 +153,17 @@ static void mark_worker(void *p, unsigned tid, unsigned nt)
         }
     }
     fr_pool_barrier(j->pool);
+    if (atomic_load(&j->abort))
+        return; /* the same for every thread after the barrier */
     /* check: kill edges whose partner is unmarked; threads own their alive words */
     uint64_t count = 0;
     w = lo;
     bits = lo < hi ? L->alive[lo] : 0;
-    while (w < hi) {
+    for (unsigned batch = 0; w < hi; batch++) {
+        if ((batch & 255) == 0 && fr_stopped(ctx)) {
+            atomic_store(&j->abort, 1); /* no barrier follows: leave alone */
+            return;
+        }
         size_t k = gather(L->alive, &w, hi, &bits, buf);
         ctx->sip->nodes(ctx->keys, buf, k, j->side, ctx->mask, xs);
         for (size_t i = 0; i < k; i++) {
@@ -185,6 +196,8 @@ static frugal_status lean_solve(void *state, fr_solve_ctx *ctx, fr_sols *sols)
             return FRUGAL_ERR_STOPPED;
         job.side = r & 1;
         fr_pool_run(ctx->pool, mark_worker, &job);
+        if (atomic_load(&job.abort))
+            return FRUGAL_ERR_STOPPED;
         uint64_t now = 0;
         for (unsigned t = 0; t < nt; t++)
             now += job.counts[t];
