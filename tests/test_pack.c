@@ -196,6 +196,26 @@ static int same_bytes(const fr_pack_pool *p, uint32_t head, const ref_blocks *r)
     return i == r->nblocks;
 }
 
+/* The pool's books balance: every block is on the free stack once, never handed
+ * out yet, or marked in use, and nothing else. */
+static int pool_consistent(const fr_pack_pool *p)
+{
+    size_t used = 0;
+    for (uint32_t i = 0; i < p->nblocks; i++)
+        used += (p->in_use[i >> 6] >> (i & 63)) & 1;
+    if (used + fr_pack_pool_free_blocks(p) != p->nblocks)
+        return 0;
+    for (uint32_t i = 0; i < p->nfree; i++) {
+        uint32_t b = p->stack[i];
+        if (b >= p->fresh || ((p->in_use[b >> 6] >> (b & 63)) & 1))
+            return 0;
+        for (uint32_t j = 0; j < i; j++)
+            if (p->stack[j] == b)
+                return 0;
+    }
+    return 1;
+}
+
 /* ---- Round trips ---------------------------------------------------------- */
 
 typedef struct ctx {
@@ -267,7 +287,7 @@ static void roundtrip(ctx *c, const uint32_t *vals, size_t n, int format, unsign
         total += m;
     }
     ok &= total == n && memcmp(c->out2, vals, n * 4) == 0;
-    ok &= fr_pack_pool_free_blocks(&p) == p.nblocks;
+    ok &= fr_pack_pool_free_blocks(&p) == p.nblocks && pool_consistent(&p);
     if (!ok) {
         fprintf(stderr, "%s: round trip failed (n %zu, format %d, k %u, block %u, %s)\n", what,
                 n, format, k, bb, fr_pack_pool_backend(&p));
@@ -409,6 +429,7 @@ static void test_api_errors(ctx *c)
     CHECK_EQ_U64(fr_pack_pool_bytes(10, 128), 0);
     CHECK_EQ_U64(fr_pack_pool_bytes(10, 131072), 0);
     CHECK_EQ_U64(fr_pack_pool_bytes((size_t)1 << 40, 4096), 0);
+    CHECK_EQ_U64(fr_pack_pool_bytes(0, 4096), 0);
     CHECK(fr_pack_pool_bytes(10, 4096) >= 10 * 4096);
     CHECK_STATUS(fr_pack_pool_init(&p, c->mem, 100000, 3000), FRUGAL_ERR_ARG);
     CHECK_STATUS(fr_pack_pool_init(&p, c->mem, 100000, 128), FRUGAL_ERR_ARG);
@@ -701,12 +722,12 @@ static void test_corrupt_blocks(ctx *c, uint32_t *v)
 }
 
 /* Faults of a chain: each decode fails with PARSE, stays in the pool, and never
- * releases a block twice. */
+ * releases a block that is not in use. */
 static void test_corrupt_chains(ctx *c, uint32_t *v)
 {
     const unsigned bb = 256;
     size_t n = gen_geometric(c, v, 700, 50, 1);
-    for (int fault = 0; fault < 9; fault++) {
+    for (int fault = 0; fault < 10; fault++) {
         fr_pack_pool p;
         fr_pack_writer w;
         REQUIRE(fr_pack_pool_init(&p, c->mem, fr_pack_pool_bytes(40, bb), bb) == FRUGAL_OK);
@@ -725,6 +746,7 @@ static void test_corrupt_chains(ctx *c, uint32_t *v)
         case 6: w.format = FR_PACK_RAW32; break;                  /* format mismatch */
         case 7: put32(first, w.head); break;                      /* a block links itself */
         case 8: w.head = 40; break;                               /* head outside the pool */
+        case 9: put32(first, 38); break;                          /* never handed out */
         }
         if (fault == 1) { /* make block 39 a free block */
             uint32_t x;
@@ -733,6 +755,7 @@ static void test_corrupt_chains(ctx *c, uint32_t *v)
             fr_pack_writer tmp;
             fr_pack_writer_init(&tmp, FR_PACK_RICE, 0);
             tmp.head = tmp.tail = 39, tmp.count = 1;
+            put32(fr_pack_block(&p, 39), NONE);
             put32(fr_pack_block(&p, 39) + 8, 1);
             CHECK_STATUS(fr_pack_stream_free(&p, &tmp), FRUGAL_OK);
         }
@@ -741,7 +764,7 @@ static void test_corrupt_chains(ctx *c, uint32_t *v)
             size_t got = 0, before = fr_pack_pool_free_blocks(&p);
             CHECK_STATUS(fr_pack_decode(&p, &copy, c->out, n + 1, release, &got),
                          FRUGAL_ERR_PARSE);
-            CHECK(fr_pack_pool_free_blocks(&p) <= p.nblocks);
+            CHECK(pool_consistent(&p));
             if (!release)
                 CHECK(fr_pack_pool_free_blocks(&p) == before);
         }
@@ -753,7 +776,7 @@ static void test_corrupt_chains(ctx *c, uint32_t *v)
         CHECK_STATUS(fr_pack_read(&p, &r, c->out, n + 1, &got), FRUGAL_ERR_PARSE);
         CHECK(got == 0);
         fr_pack_reader_drop(&p, &r);
-        CHECK(fr_pack_pool_free_blocks(&p) <= p.nblocks);
+        CHECK(pool_consistent(&p));
     }
     /* an abandoned reader gives its blocks back */
     fr_pack_pool p;

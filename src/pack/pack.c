@@ -56,29 +56,51 @@ static int block_size_ok(unsigned bb)
     return bb >= FR_PACK_MIN_BLOCK && bb <= FR_PACK_MAX_BLOCK && (bb & (bb - 1)) == 0;
 }
 
+/* Bookkeeping bytes for n blocks: the free stack, then the bitmap (8-aligned). */
+static uint64_t book_bytes(uint64_t n)
+{
+    return (4 * n + 7) / 8 * 8 + 8 * ((n + 63) / 64);
+}
+
 size_t fr_pack_pool_bytes(size_t nblocks, unsigned block_bytes)
 {
-    if (!block_size_ok(block_bytes) || nblocks > FR_PACK_MAX_BLOCKS ||
-        nblocks > (SIZE_MAX - 64) / block_bytes)
+    if (!block_size_ok(block_bytes) || nblocks == 0 || nblocks > FR_PACK_MAX_BLOCKS)
         return 0;
-    return nblocks * block_bytes + 64;
+    /* 7 bytes to align the bookkeeping, 63 to align the blocks */
+    uint64_t total = (uint64_t)nblocks * block_bytes + book_bytes(nblocks) + 70;
+    return total > SIZE_MAX ? 0 : (size_t)total;
+}
+
+/* Where n blocks start in mem[0..bytes): 64-aligned, as high as they fit, above
+ * the 8-aligned bookkeeping; 0 when they do not fit. */
+static uintptr_t blocks_at(uintptr_t a, size_t bytes, uint64_t n, unsigned bb)
+{
+    if (n * bb > bytes)
+        return 0;
+    uintptr_t blocks = (a + bytes - (uintptr_t)(n * bb)) & ~(uintptr_t)63;
+    uintptr_t book_end = ((a + 7) & ~(uintptr_t)7) + (uintptr_t)book_bytes(n);
+    return blocks >= book_end && blocks >= a ? blocks : 0;
 }
 
 frugal_status fr_pack_pool_init(fr_pack_pool *p, void *mem, size_t bytes, unsigned block_bytes)
 {
     if (!p || !mem || !block_size_ok(block_bytes))
         return FRUGAL_ERR_ARG;
-    uintptr_t a = (uintptr_t)mem, aligned = (a + 63) & ~(uintptr_t)63;
-    size_t skip = (size_t)(aligned - a);
-    size_t n = bytes > skip ? (bytes - skip) / block_bytes : 0;
-    if (n == 0)
-        return FRUGAL_ERR_FULL;
+    uintptr_t a = (uintptr_t)mem;
+    uint64_t n = (uint64_t)bytes * 8 / (8 * (uint64_t)block_bytes + 33); /* >= the answer */
     if (n > FR_PACK_MAX_BLOCKS)
         n = FR_PACK_MAX_BLOCKS;
-    p->base = (uint8_t *)aligned;
+    while (n > 0 && !blocks_at(a, bytes, n, block_bytes))
+        n--;
+    if (n == 0)
+        return FRUGAL_ERR_FULL;
+    uintptr_t book = (a + 7) & ~(uintptr_t)7;
+    p->base = (uint8_t *)blocks_at(a, bytes, n, block_bytes);
+    p->stack = (uint32_t *)book;
+    p->in_use = (uint64_t *)(book + (4 * n + 7) / 8 * 8);
+    memset(p->in_use, 0, 8 * (size_t)((n + 63) / 64));
     p->nblocks = (uint32_t)n;
     p->fresh = 0;
-    p->free_head = FR_PACK_NONE;
     p->nfree = 0;
     p->used_peak = 0;
     p->block_bytes = block_bytes;
@@ -108,42 +130,40 @@ uint8_t *fr_pack_block(const fr_pack_pool *p, uint32_t idx)
     return idx < p->nblocks ? blk_ptr(p, idx) : NULL;
 }
 
-/* A free block: its next field says FR_PACK_FREED (so a corrupt chain that leads
- * to it is caught) and bytes 4..7 link the free stack. */
+/* Nonzero when idx is a block of the pool that is handed out. */
+static inline int in_use(const fr_pack_pool *p, uint32_t idx)
+{
+    return idx < p->nblocks && ((p->in_use[idx >> 6] >> (idx & 63)) & 1);
+}
+
+/* LIFO: the block freed last (likely still in cache) is handed out first. */
 static uint32_t pool_alloc(fr_pack_pool *p)
 {
     uint32_t idx;
-    if (p->free_head != FR_PACK_NONE) {
-        idx = p->free_head;
-        p->free_head = fr_load_le32(blk_ptr(p, idx) + 4);
-        p->nfree--;
-    } else if (p->fresh < p->nblocks) {
+    if (p->nfree > 0)
+        idx = p->stack[--p->nfree];
+    else if (p->fresh < p->nblocks)
         idx = p->fresh++;
-    } else {
+    else
         return FR_PACK_NONE;
-    }
+    p->in_use[idx >> 6] |= (uint64_t)1 << (idx & 63);
     uint32_t used = p->fresh - p->nfree;
     if (used > p->used_peak)
         p->used_peak = used;
     return idx;
 }
 
-static void pool_free(fr_pack_pool *p, uint32_t idx)
+/* Frees a block that is in use; -1 (and nothing done) for any other index. */
+static int pool_free(fr_pack_pool *p, uint32_t idx)
 {
-    uint8_t *b = blk_ptr(p, idx);
-    fr_store_le32(b, FR_PACK_FREED);
-    fr_store_le32(b + 4, p->free_head);
-    p->free_head = idx;
-    p->nfree++;
+    if (!in_use(p, idx))
+        return -1;
+    p->in_use[idx >> 6] &= ~((uint64_t)1 << (idx & 63));
+    p->stack[p->nfree++] = idx;
+    return 0;
 }
 
-uint32_t fr_pack_block_alloc(fr_pack_pool *p)
-{
-    uint32_t idx = pool_alloc(p);
-    if (idx != FR_PACK_NONE)
-        fr_store_le32(blk_ptr(p, idx), FR_PACK_NONE);
-    return idx;
-}
+uint32_t fr_pack_block_alloc(fr_pack_pool *p) { return pool_alloc(p); }
 
 /* ---- Block headers -------------------------------------------------------- */
 
@@ -409,15 +429,14 @@ uint64_t fr_pack_writer_bits(const fr_pack_writer *w)
 }
 
 /* Releases a chain of at most `max_blocks` blocks starting at b; -1 when it
- * leaves the pool, meets a free block or is longer. */
+ * meets a block that is not in use (outside the pool, free, or met before) or is
+ * longer. */
 static int free_chain(fr_pack_pool *p, uint32_t b, uint64_t max_blocks)
 {
     for (uint64_t steps = 0; b != FR_PACK_NONE; steps++) {
-        if (b >= p->nblocks || steps >= max_blocks)
+        if (!in_use(p, b) || steps >= max_blocks)
             return -1;
         uint32_t next = fr_load_le32(blk_ptr(p, b));
-        if (next == FR_PACK_FREED)
-            return -1;
         pool_free(p, b);
         b = next;
     }
@@ -496,11 +515,11 @@ frugal_status fr_pack_read(fr_pack_pool *p, fr_pack_reader *r, uint32_t *out, si
         return read_fail(r, 0, n);
     const unsigned bb = p->block_bytes;
     while (got < cap && r->left > 0) {
-        if (r->blk >= p->nblocks)
+        if (!in_use(p, r->blk)) /* outside the pool, never handed out, or released */
             return read_fail(r, got, n);
         const uint8_t *b = blk_ptr(p, r->blk);
         hdr h;
-        if (hdr_read(b, bb, &h) || h.next == FR_PACK_FREED || h.format != r->format ||
+        if (hdr_read(b, bb, &h) || h.format != r->format ||
             h.count - r->pos > r->left || r->pos >= h.count)
             return read_fail(r, got, n);
         if (r->pos == 0) {

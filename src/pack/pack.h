@@ -55,17 +55,23 @@ enum {
 #define FR_PACK_MAX_K 31u
 #define FR_PACK_QMAX 32u            /* quotients >= this are escaped */
 #define FR_PACK_NONE 0xffffffffu    /* "no block" in a next field or a writer */
-#define FR_PACK_FREED 0xfffffffeu   /* next field of a block on the free list */
 #define FR_PACK_MAX_BLOCKS 0xfffffff0u
 
 typedef struct fr_pack_kernels fr_pack_kernels;
 
-/* A block pool over caller memory. Fields are private to pack.c. */
+/* A block pool over caller memory. Fields are private to pack.c.
+ *
+ * Caller memory:  [ free stack: u32 per block | in-use bitmap | pad ][ blocks ]
+ * The bookkeeping sits outside the blocks, so no block content, however corrupt,
+ * can make the pool hand out a block twice or free one that is not in use; the
+ * blocks are 64-byte aligned and end as close to the memory's end as alignment
+ * allows. */
 typedef struct fr_pack_pool {
     uint8_t *base;        /* first block, 64-byte aligned */
+    uint32_t *stack;      /* free stack: stack[0 .. nfree) */
+    uint64_t *in_use;     /* bit i: block i is handed out */
     uint32_t nblocks;     /* blocks in the pool */
     uint32_t fresh;       /* blocks [fresh, nblocks) were never handed out */
-    uint32_t free_head;   /* top of the free stack, FR_PACK_NONE when empty */
     uint32_t nfree;       /* blocks on the free stack */
     uint32_t used_peak;   /* most blocks in use at once since init */
     unsigned block_bytes, block_shift;
@@ -98,15 +104,17 @@ typedef struct fr_pack_reader {
 
 /* ---- Pool ----------------------------------------------------------------- */
 
-/* Bytes of memory a pool of `nblocks` blocks of `block_bytes` needs (blocks plus
- * alignment slack; the bookkeeping lives in the fr_pack_pool struct and in the
- * free blocks themselves). 0 when block_bytes is not a power of two in
- * [FR_PACK_MIN_BLOCK, FR_PACK_MAX_BLOCK] or nblocks > FR_PACK_MAX_BLOCKS. */
+/* Bytes of memory a pool of `nblocks` blocks of `block_bytes` needs: the blocks,
+ * 4 bytes and 1 bit of bookkeeping per block, and alignment slack. 0 when
+ * block_bytes is not a power of two in [FR_PACK_MIN_BLOCK, FR_PACK_MAX_BLOCK] or
+ * nblocks is 0 or > FR_PACK_MAX_BLOCKS. */
 size_t fr_pack_pool_bytes(size_t nblocks, unsigned block_bytes);
 
-/* Makes `p` a pool over mem[0..bytes): as many blocks of block_bytes as fit after
- * aligning mem to 64 bytes. Touches no block (pages stay untouched until a block
- * is first written). Picks the codec backend from frugal_cpu_features() now.
+/* Makes `p` a pool over mem[0..bytes): as many blocks of block_bytes as fit with
+ * their bookkeeping (at least nblocks when bytes >= fr_pack_pool_bytes(nblocks,
+ * block_bytes), at any alignment of mem). Zeroes the bitmap (1 bit per block) and
+ * touches no block, so pages stay untouched until a block is first written. Picks
+ * the codec backend from frugal_cpu_features() now.
  * Returns FRUGAL_ERR_ARG for a bad block size or NULL pointers, FRUGAL_ERR_FULL when
  * not even one block fits. Reinitialising forgets every stream of the pool. */
 frugal_status fr_pack_pool_init(fr_pack_pool *p, void *mem, size_t bytes, unsigned block_bytes);
@@ -128,8 +136,8 @@ const char *fr_pack_pool_backend(const fr_pack_pool *p);
  * raw blocks; NULL when idx is out of range. */
 uint8_t *fr_pack_block(const fr_pack_pool *p, uint32_t idx);
 
-/* Takes one block off the free list for a caller that fills it itself (tests, fuzz
- * targets); FR_PACK_NONE when the pool is full. */
+/* Takes one block for a caller that fills it itself (tests, fuzz targets); its
+ * content is left as it was. FR_PACK_NONE when the pool is full. */
 uint32_t fr_pack_block_alloc(fr_pack_pool *p);
 
 /* ---- Writing -------------------------------------------------------------- */

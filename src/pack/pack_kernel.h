@@ -104,7 +104,36 @@ static inline size_t fr_pack_enc_rice_body(fr_pack_enc *s, const uint32_t *vals,
         /* each value moves `used` by at most 8 bytes: m values need no check */
         size_t m = (lim - used) / 8 + 1;
         const uint32_t *stop = (size_t)(vend - v) < m ? vend : v + m;
-        do {
+        /* two values at a time while both quotients are below 16 and k <= 28: one
+         * flush per region for both (at most 63 low bits and 39 unary bits) */
+        if (k <= 28)
+            while (stop - v >= 2) {
+                uint64_t x0 = v[0], x1 = v[1];
+                uint64_t d0 = x0 - prev - 1, d1 = x1 - x0 - 1;
+                uint64_t q0 = d0 >> k, q1 = d1 >> k;
+                if ((q0 | q1) >= 16)
+                    break;
+                al |= ((d0 & km) | (d1 & km) << k) << nl;
+                nl += 2 * k;
+                fr_store_le64(pl, al);
+                pl += nl >> 3;
+                al >>= nl & 56;
+                nl &= 7;
+                nu += (unsigned)q0;
+                au |= (uint64_t)1 << nu;
+                nu += (unsigned)q1 + 1;
+                au |= (uint64_t)1 << nu;
+                nu += 1;
+                fr_pack_un_store(pu, au);
+                pu -= nu >> 3;
+                au >>= nu & 56;
+                nu &= 7;
+                prev = x1;
+                v += 2;
+            }
+        /* one at a time: the rest of the stretch, or a pair with a large q */
+        const uint32_t *stop1 = stop - v >= 2 && k <= 28 ? v + 1 : stop;
+        for (; v < stop1; v++) {
             uint64_t x = *v, d = x - prev - 1; /* wraps to >= 2^32 when x <= prev */
             uint64_t q = d >> k;
             if (q >= FR_PACK_QMAX)
@@ -123,7 +152,7 @@ static inline size_t fr_pack_enc_rice_body(fr_pack_enc *s, const uint32_t *vals,
             au >>= nu & 56;
             nu &= 7;
             prev = x;
-        } while (++v < stop);
+        }
     }
 done:
     s->lo_bits = (uint32_t)((size_t)(pl - lo0) * 8 + nl);
