@@ -88,7 +88,7 @@ static void decode_all(fr_pack_pool *p, fr_pack_writer *w, const uint32_t *want,
     if (st == FRUGAL_OK && (got != fr_pack_writer_count(w) || !ascending(out, got)))
         abort();
     fr_pack_reader r;
-    fr_pack_reader_init(&r, w, 1);
+    fr_pack_reader_init(p, &r, w, 1);
     size_t total = 0, step = 1 + n % 97;
     while (fr_pack_reader_left(&r) > 0 && total < cap) {
         size_t m = 0, room = cap - total < step ? cap - total : step;

@@ -275,7 +275,7 @@ static void roundtrip(ctx *c, const uint32_t *vals, size_t n, int format, unsign
     ok &= fr_pack_decode(&p, &w, c->out, n, 0, &got) == FRUGAL_OK && got == n &&
           memcmp(c->out, vals, n * 4) == 0;
     fr_pack_reader r;
-    fr_pack_reader_init(&r, &w, 1);
+    fr_pack_reader_init(&p, &r, &w, 1);
     ok &= fr_pack_writer_count(&w) == 0 && fr_pack_writer_bits(&w) == 0;
     size_t total = 0, cap = rnd(c, 1, 400);
     while (fr_pack_reader_left(&r) > 0) {
@@ -576,7 +576,7 @@ static void test_block_reuse(ctx *c, uint32_t *v)
     memcpy(expect, v, n * 4);
     for (int round = 0; round < 60; round++) {
         fr_pack_reader r;
-        fr_pack_reader_init(&r, &w, 1); /* w is now empty and takes the survivors */
+        fr_pack_reader_init(&p, &r, &w, 1); /* w is now empty and takes the survivors */
         uint32_t chunk[100];
         size_t m, at = 0, kept = 0;
         int ok = 1;
@@ -667,6 +667,7 @@ static void test_corrupt_blocks(ctx *c, uint32_t *v)
     fr_pack_writer_init(&w, FR_PACK_RICE, 4);
     size_t n = gen_geometric(c, v, 60, 20, 100);
     REQUIRE(fr_pack_append(&p, &w, v, n) == FRUGAL_OK && w.head == w.tail);
+    fr_pack_writer_finish(&p, &w); /* writes the header */
     memcpy(good, fr_pack_block(&p, w.head), bb);
     uint32_t count = get32(good + 8), ubits = get32(good + 12) >> 13, out[64];
     size_t got;
@@ -711,6 +712,7 @@ static void test_corrupt_blocks(ctx *c, uint32_t *v)
     /* RAW32: k and ubits must be 0, values must ascend */
     fr_pack_writer_init(&w, FR_PACK_RAW32, 0);
     REQUIRE(fr_pack_append(&p, &w, v, 20) == FRUGAL_OK);
+    fr_pack_writer_finish(&p, &w);
     memcpy(good, fr_pack_block(&p, w.head), bb);
     CHECK_STATUS(block_status(good, bb), FRUGAL_OK);
     MUTATE(set_meta(b, FR_PACK_RAW32, 3, 0));
@@ -770,7 +772,7 @@ static void test_corrupt_chains(ctx *c, uint32_t *v)
         }
         fr_pack_reader r; /* errors stick; drop returns what is left */
         fr_pack_writer copy = w;
-        fr_pack_reader_init(&r, &copy, 1);
+        fr_pack_reader_init(&p, &r, &copy, 1);
         size_t got = 0;
         CHECK_STATUS(fr_pack_read(&p, &r, c->out, n + 1, &got), FRUGAL_ERR_PARSE);
         CHECK_STATUS(fr_pack_read(&p, &r, c->out, n + 1, &got), FRUGAL_ERR_PARSE);
@@ -785,7 +787,7 @@ static void test_corrupt_chains(ctx *c, uint32_t *v)
     fr_pack_writer_init(&w, FR_PACK_RICE, 5);
     REQUIRE(fr_pack_append(&p, &w, v, n) == FRUGAL_OK);
     fr_pack_reader r;
-    fr_pack_reader_init(&r, &w, 1);
+    fr_pack_reader_init(&p, &r, &w, 1);
     size_t got = 0;
     CHECK_STATUS(fr_pack_read(&p, &r, c->out, 77, &got), FRUGAL_OK);
     CHECK(got == 77 && fr_pack_reader_left(&r) == n - 77);

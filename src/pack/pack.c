@@ -2,10 +2,12 @@
  * kernels of pack_kernel.h, the exact slow paths, and the backend dispatcher.
  * Format and invariants: pack.h and doc/pack.md.
  *
- * Writer invariants between calls: the tail block's header is current (count,
- * ubits, next = FR_PACK_NONE), its used bits are in memory, and the bits above
- * them in the two partial bytes are either zero or stale (from an append that was
- * rolled back); the encoder masks stale bits when it resumes. */
+ * Writer invariants between calls: the tail block's next is FR_PACK_NONE and its
+ * used bits are in memory; the bits above them in the two partial bytes are zero
+ * or stale (from an append that was rolled back), and the encoder masks stale
+ * bits when it resumes. Its count and meta are written lazily (`dirty`): when
+ * the block is closed, by finish and when a reader starts, so that an append
+ * touches only the cache lines it writes bits to. */
 #include "pack/pack.h"
 
 #include <cpuid.h>
@@ -228,11 +230,12 @@ static void writer_empty(fr_pack_writer *w)
 }
 
 /* Writes the tail block's count and meta (its next and first are set already). */
-static void tail_sync(fr_pack_pool *p, const fr_pack_writer *w)
+static void tail_sync(fr_pack_pool *p, fr_pack_writer *w)
 {
     uint8_t *b = blk_ptr(p, w->tail);
     fr_store_le32(b + 8, w->nblk);
     fr_store_le32(b + 12, meta_word(w->format, w->k, w->ubits));
+    w->dirty = 0;
 }
 
 /* Closes the tail block (if any) and starts a new one whose first value is v. */
@@ -255,7 +258,7 @@ static frugal_status start_block(fr_pack_pool *p, fr_pack_writer *w, uint32_t v)
     w->nblk = 1;
     w->ubits = 0;
     w->last = v;
-    tail_sync(p, w);
+    w->dirty = 1;
     return FRUGAL_OK;
 }
 
@@ -335,7 +338,7 @@ static frugal_status append_rice(fr_pack_pool *p, fr_pack_writer *w, const uint3
     }
     w->ubits = s.un_bits;
     w->last = (uint32_t)s.last;
-    tail_sync(p, w);
+    w->dirty = 1;
     return FRUGAL_OK;
 }
 
@@ -370,7 +373,7 @@ static frugal_status append_raw(fr_pack_pool *p, fr_pack_writer *w, const uint32
         w->last = prev;
         i += m;
     }
-    tail_sync(p, w);
+    w->dirty = 1;
     return FRUGAL_OK;
 }
 
@@ -384,9 +387,9 @@ static void rollback(fr_pack_pool *p, fr_pack_writer *w, const fr_pack_writer *s
         b = next;
     }
     *w = *saved;
-    if (w->tail != FR_PACK_NONE) {
+    if (w->tail != FR_PACK_NONE) { /* the call may have closed it: reopen it */
         fr_store_le32(blk_ptr(p, w->tail), FR_PACK_NONE);
-        tail_sync(p, w);
+        w->dirty = 1;
     }
 }
 
@@ -409,7 +412,11 @@ frugal_status fr_pack_append(fr_pack_pool *p, fr_pack_writer *w, const uint32_t 
 
 void fr_pack_writer_finish(fr_pack_pool *p, fr_pack_writer *w)
 {
-    if (!p || !w || w->tail == FR_PACK_NONE || w->format != FR_PACK_RICE)
+    if (!p || !w || w->tail == FR_PACK_NONE)
+        return;
+    if (w->dirty)
+        tail_sync(p, w);
+    if (w->format != FR_PACK_RICE)
         return;
     uint8_t *b = blk_ptr(p, w->tail);
     uint32_t lo = (w->nblk - 1) * w->k, un = w->ubits;
@@ -454,8 +461,10 @@ frugal_status fr_pack_stream_free(fr_pack_pool *p, fr_pack_writer *w)
 
 /* ---- Readers -------------------------------------------------------------- */
 
-void fr_pack_reader_init(fr_pack_reader *r, fr_pack_writer *w, int release)
+void fr_pack_reader_init(fr_pack_pool *p, fr_pack_reader *r, fr_pack_writer *w, int release)
 {
+    if (w->tail != FR_PACK_NONE && w->dirty)
+        tail_sync(p, w);
     memset(r, 0, sizeof *r);
     r->blk = w->head;
     r->left = w->count;
@@ -574,7 +583,7 @@ frugal_status fr_pack_decode(fr_pack_pool *p, fr_pack_writer *w, uint32_t *out, 
     if (cap < w->count)
         return FRUGAL_ERR_FULL;
     fr_pack_reader r;
-    fr_pack_reader_init(&r, w, release);
+    fr_pack_reader_init(p, &r, w, release);
     return fr_pack_read(p, &r, out, cap, n);
 }
 

@@ -86,7 +86,8 @@ typedef struct fr_pack_writer {
     uint32_t nblk;        /* values in the tail block */
     uint32_t ubits;       /* RICE: unary bits used in the tail block */
     uint8_t format, k;
-    uint8_t pad_[2];
+    uint8_t dirty;        /* the tail block's count and meta are not written yet */
+    uint8_t pad_;
     uint64_t count;       /* values in the stream */
     uint64_t bits;        /* coded bits of the closed blocks (headers included) */
 } fr_pack_writer;
@@ -156,9 +157,11 @@ frugal_status fr_pack_writer_init(fr_pack_writer *w, int format, unsigned k);
  * then be NULL). Not thread-safe for the same pool. */
 frugal_status fr_pack_append(fr_pack_pool *p, fr_pack_writer *w, const uint32_t *vals, size_t n);
 
-/* Zeroes the unused bits of the tail block's partial bytes, so that a finished
- * stream's used bytes are canonical (equal to any other encoder's). Decoding does
- * not need it; appending after it is allowed. */
+/* Writes the tail block's header (count and meta, which appends leave for later)
+ * and zeroes the unused bits of its partial bytes, so that a finished stream's
+ * blocks are complete and its used bytes canonical (equal to any other
+ * encoder's). Readers do not need it (they write the header themselves); raw
+ * blocks looked at with fr_pack_block_decode do. Appending after it is allowed. */
 void fr_pack_writer_finish(fr_pack_pool *p, fr_pack_writer *w);
 
 /* Values in the stream. */
@@ -187,12 +190,13 @@ frugal_status fr_pack_stream_free(fr_pack_pool *p, fr_pack_writer *w);
 frugal_status fr_pack_decode(fr_pack_pool *p, fr_pack_writer *w, uint32_t *out, size_t cap,
                              int release, size_t *n);
 
-/* Starts reading the stream of `w` in pieces. With release the reader takes the
- * stream over: `w` is emptied at once (it can take new values while the reader
- * runs; the blocks the reader releases are the ones it reuses) and the reader
- * releases each block when consumed. Without release `w` must not change while
- * the reader is in use. */
-void fr_pack_reader_init(fr_pack_reader *r, fr_pack_writer *w, int release);
+/* Starts reading the stream of `w` (a stream of pool p) in pieces; writes the
+ * tail block's header if appends left it for later. With release the reader
+ * takes the stream over: `w` is emptied at once (it can take new values while
+ * the reader runs; the blocks the reader releases are the ones it reuses) and
+ * the reader releases each block when consumed. Without release `w` must not
+ * change while the reader is in use. */
+void fr_pack_reader_init(fr_pack_pool *p, fr_pack_reader *r, fr_pack_writer *w, int release);
 
 /* Decodes the next min(cap, remaining) values into out and sets *n to that number
  * (0 at the end of the stream). FRUGAL_ERR_PARSE on a corrupt block (as for
