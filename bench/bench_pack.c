@@ -14,19 +14,29 @@
  * Rice streams use k = fr_pack_rice_k(B / f). Figures: bits_per_value (coded
  * bits, headers included), footprint_bits_per_value (peak pool blocks times block
  * size), and encode/decode throughput in M values/s and MB/s of u32 input
- * (4 bytes per value), median of REPS runs with min and max. */
+ * (4 bytes per value), median of REPS runs with min and max. Times are the
+ * thread's CPU time (CLOCK_THREAD_CPUTIME_ID), so that on a shared machine the
+ * time the thread spent descheduled does not count. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/time.h"
+#include <time.h>
+
 #include "frugal/common.h"
 #include "pack/pack.h"
 
 enum { STAGE = 32, CALL = 256 };
 
 static uint64_t rng_s = 0x243f6a8885a308d3ull;
+
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
 
 static uint64_t rng(void)
 {
@@ -112,7 +122,7 @@ static void run_scatter(const work *wk, unsigned nb, int format, unsigned k, voi
         fail("pool", st);
     for (unsigned b = 0; b < nb; b++)
         fr_pack_writer_init(&w[b], format, k);
-    double t0 = fr_now();
+    double t0 = cpu_now();
     for (size_t i = 0; i < wk->nvals; i++) {
         unsigned b = wk->bucket[i];
         stage[b * STAGE + fill[b]] = wk->vals[i];
@@ -127,12 +137,12 @@ static void run_scatter(const work *wk, unsigned nb, int format, unsigned k, voi
             fail("append", st);
         fr_pack_writer_finish(&pool, &w[b]);
     }
-    double t1 = fr_now();
+    double t1 = cpu_now();
     r->bits = 0;
     for (unsigned b = 0; b < nb; b++)
         r->bits += fr_pack_writer_bits(&w[b]);
     r->peak_blocks = fr_pack_pool_peak_blocks(&pool);
-    double t2 = fr_now();
+    double t2 = cpu_now();
     uint64_t sink = 0, total = 0;
     for (unsigned b = 0; b < nb; b++) {
         size_t n;
@@ -141,7 +151,7 @@ static void run_scatter(const work *wk, unsigned nb, int format, unsigned k, voi
         sink += n ? out[n - 1] + out[n / 2] : 0;
         total += n;
     }
-    double t3 = fr_now();
+    double t3 = cpu_now();
     if (total != wk->nvals || fr_pack_pool_free_blocks(&pool) != fr_pack_pool_blocks(&pool))
         fail("lost values or blocks", FRUGAL_ERR_INTERNAL);
     r->enc_s = t1 - t0;
@@ -159,7 +169,7 @@ static void run_streams(const work *wk, int format, unsigned k, void *mem, size_
     fr_pack_writer *w = malloc(wk->nstreams * sizeof *w);
     if (st != FRUGAL_OK || !w)
         fail("pool", st);
-    double t0 = fr_now();
+    double t0 = cpu_now();
     for (size_t s = 0; s < wk->nstreams; s++) {
         fr_pack_writer_init(&w[s], format, k);
         for (size_t i = wk->start[s]; i < wk->start[s + 1]; i += CALL) {
@@ -169,12 +179,12 @@ static void run_streams(const work *wk, int format, unsigned k, void *mem, size_
         }
         fr_pack_writer_finish(&pool, &w[s]);
     }
-    double t1 = fr_now();
+    double t1 = cpu_now();
     r->bits = 0;
     for (size_t s = 0; s < wk->nstreams; s++)
         r->bits += fr_pack_writer_bits(&w[s]);
     r->peak_blocks = fr_pack_pool_peak_blocks(&pool);
-    double t2 = fr_now();
+    double t2 = cpu_now();
     uint64_t sink = 0;
     for (size_t s = 0; s < wk->nstreams; s++) {
         size_t n;
@@ -182,7 +192,7 @@ static void run_streams(const work *wk, int format, unsigned k, void *mem, size_
             fail("decode", st);
         sink += out[n - 1] + out[n / 2];
     }
-    double t3 = fr_now();
+    double t3 = cpu_now();
     r->enc_s = t1 - t0;
     r->dec_s = t3 - t2;
     r->sink = sink;
@@ -249,7 +259,7 @@ int main(int argc, char **argv)
                                "\"bits_per_value\":%.3f,\"footprint_bits_per_value\":%.3f,"
                                "\"enc_mvals_s\":%.1f,\"enc_mb_s\":%.1f,\"dec_mvals_s\":%.1f,"
                                "\"dec_mb_s\":%.1f,\"enc_s\":[%.4f,%.4f,%.4f],"
-                               "\"dec_s\":[%.4f,%.4f,%.4f],\"sink\":%llu}\n",
+                               "\"dec_s\":[%.4f,%.4f,%.4f],\"clock\":\"thread_cpu\",\"peak_rss_bytes\":%llu,\"sink\":%llu}\n",
                                mode ? "stream" : "scatter",
                                format == FR_PACK_RICE ? "rice" : "raw32", bname,
                                frugal_cpu_names(detected, (char[32]){0}, 32), nb, f, k, bb,
@@ -257,6 +267,7 @@ int main(int argc, char **argv)
                                (double)r.peak_blocks * bb * 8 / nv, nv / em / 1e6,
                                4 * nv / em / 1e6, nv / dm / 1e6, 4 * nv / dm / 1e6, enc[0],
                                em, enc[reps - 1], dec[0], dm, dec[reps - 1],
+                               (unsigned long long)frugal_peak_rss_bytes(),
                                (unsigned long long)r.sink);
                         fflush(stdout);
                     }

@@ -187,6 +187,8 @@ static int same_bytes(const fr_pack_pool *p, uint32_t head, const ref_blocks *r)
         if ((b == NONE) != (i + 1 == r->nblocks))
             return 0;
         uint32_t count = get32(y + 8), meta = get32(y + 12);
+        if (count > fr_pack_block_max_values(r->bb, meta & 0xff, (meta >> 8) & 31))
+            return 0;
         size_t lo = (meta & 0xff) == FR_PACK_RAW32 ? 32 * (count - 1)
                                                     : (size_t)(count - 1) * ((meta >> 8) & 31);
         size_t un = cdiv8(meta >> 13);

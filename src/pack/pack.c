@@ -12,6 +12,7 @@
 
 #include <cpuid.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "common/endian.h"
@@ -33,15 +34,22 @@ static int dec_rice_scalar(fr_pack_dec *s, uint32_t *out, size_t n)
 
 const fr_pack_kernels fr_pack_kernels_scalar = {"scalar", enc_rice_scalar, dec_rice_scalar};
 
-/* BMI1 and BMI2 (CPUID leaf 7, EBX bits 3 and 8). Every CPU with AVX2 that frugal
- * has met has them, but the ISA does not promise it, so both are checked. */
+/* BMI1 and BMI2 (CPUID leaf 7, EBX bits 3 and 8), read once. Every CPU with AVX2
+ * that frugal has met has them, but the ISA does not promise it. */
 static int cpu_has_bmi12(void)
 {
-    unsigned a, b, c, d;
-    if (__get_cpuid_max(0, NULL) < 7)
-        return 0;
-    __cpuid_count(7, 0, a, b, c, d);
-    return ((b >> 3) & 1) && ((b >> 8) & 1);
+    static atomic_int cached = -1;
+    int v = atomic_load_explicit(&cached, memory_order_relaxed);
+    if (v < 0) {
+        unsigned a, b, c, d;
+        v = 0;
+        if (__get_cpuid_max(0, NULL) >= 7) {
+            __cpuid_count(7, 0, a, b, c, d);
+            v = ((b >> 3) & 1) && ((b >> 8) & 1);
+        }
+        atomic_store_explicit(&cached, v, memory_order_relaxed);
+    }
+    return v;
 }
 
 static const fr_pack_kernels *select_kernels(void)
