@@ -385,17 +385,32 @@ static frugal_status append_raw(fr_pack_pool *p, fr_pack_writer *w, const uint32
     return FRUGAL_OK;
 }
 
+/* What an append may change in a writer (head only when the stream was empty;
+ * count is only updated on success), kept to undo a failed call. Scalars, not a
+ * copy of the struct: a wide copy right after the previous call's narrow stores
+ * to the writer would stall on store forwarding. */
+typedef struct mark {
+    uint32_t tail, last, nblk, ubits;
+    uint64_t bits;
+} mark;
+
 /* Undoes a failed append: frees the blocks it took and restores the writer. */
-static void rollback(fr_pack_pool *p, fr_pack_writer *w, const fr_pack_writer *saved)
+static void rollback(fr_pack_pool *p, fr_pack_writer *w, const mark *m)
 {
-    uint32_t b = saved->tail == FR_PACK_NONE ? w->head : fr_load_le32(blk_ptr(p, saved->tail));
+    uint32_t b = m->tail == FR_PACK_NONE ? w->head : fr_load_le32(blk_ptr(p, m->tail));
     while (b != FR_PACK_NONE) {
         uint32_t next = fr_load_le32(blk_ptr(p, b));
         pool_free(p, b);
         b = next;
     }
-    *w = *saved;
-    if (w->tail != FR_PACK_NONE) { /* the call may have closed it: reopen it */
+    w->tail = m->tail;
+    w->last = m->last;
+    w->nblk = m->nblk;
+    w->ubits = m->ubits;
+    w->bits = m->bits;
+    if (m->tail == FR_PACK_NONE) {
+        w->head = FR_PACK_NONE;
+    } else { /* the call may have closed it: reopen it */
         fr_store_le32(blk_ptr(p, w->tail), FR_PACK_NONE);
         w->dirty = 1;
     }
@@ -407,11 +422,11 @@ frugal_status fr_pack_append(fr_pack_pool *p, fr_pack_writer *w, const uint32_t 
         return FRUGAL_ERR_ARG;
     if (n == 0)
         return FRUGAL_OK;
-    fr_pack_writer saved = *w;
+    mark m = {w->tail, w->last, w->nblk, w->ubits, w->bits};
     frugal_status st = w->format == FR_PACK_RAW32 ? append_raw(p, w, vals, n)
                                                   : append_rice(p, w, vals, n);
     if (st != FRUGAL_OK) {
-        rollback(p, w, &saved);
+        rollback(p, w, &m);
         return st;
     }
     w->count += n;
