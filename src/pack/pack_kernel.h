@@ -1,20 +1,22 @@
 /* The hot loops of the RICE format, as static inline bodies that pack.c (portable
- * x86-64) and pack_bmi2.c (compiled with -mbmi -mbmi2 -mlzcnt, where variable
- * shifts and tzcnt/blsr are single cheap instructions) each instantiate once.
+ * x86-64) and pack_bmi2.c (compiled with -mbmi -mbmi2, where variable shifts,
+ * masks, tzcnt and blsr are single cheap instructions) each instantiate once.
  *
  * Encoding keeps two 64-bit accumulators, one per region, and stores 8 bytes at
  * the current byte of each after every value (the bits above the current bit are
  * zero), so no value needs a branch to flush. The stores are in bounds and cannot
  * clobber the other region while Lb + Ub <= B - 29 (Lb, Ub: bytes fully used in
- * the low and unary regions): a normal value adds at most 38 bits to either
- * accumulator, so 5 bytes each, and the 16-byte header sits in front. Values near
- * a block's end, escapes and order errors go to pack.c's exact slow path.
+ * the low and unary regions): a value adds at most 38 bits to either accumulator,
+ * so 5 bytes each, and the 16-byte header sits in front. While both quotients are
+ * below 16 (and k <= 28) two values share one store per region (at most 63 low and
+ * 39 unary bits; the pair's budget is that of two values). Values near a block's
+ * end, escapes and order errors go to pack.c's exact slow path.
  *
  * Decoding walks the set bits of the unary region's 64-bit words (tzcnt, blsr);
  * low bits sit at a position known from the value's index, off the dependency
  * chain, so a value costs one load and a few ALU operations. The caller has
- * validated the header (pack.c: block_check), which keeps every load inside the
- * block; the kernel checks the rest (word index, escapes) as it goes. */
+ * validated the header (pack.c: hdr_read), which keeps every load inside the
+ * block; the kernel checks the rest (word index, escapes, overflow) as it goes. */
 #ifndef FRUGAL_PACK_PACK_KERNEL_H
 #define FRUGAL_PACK_PACK_KERNEL_H
 
