@@ -60,6 +60,7 @@ typedef struct bt_thread {
     uint64_t kills;
     uint64_t stored_bits, stored_values;
     int full;
+    int corrupt;             /* a stream failed to decode (a bug): the solve fails */
 } bt_thread;
 
 typedef struct btrim {
@@ -127,23 +128,22 @@ static bt_layout layout_for(unsigned eb, unsigned threads, double slack)
     return L;
 }
 
-/* Expected bits per stored edge for a live fraction f with 2^bbits buckets: Rice
- * coding of geometric gaps of mean m with k = floor(log2(0.69 m)) costs about
- * log2(m) + 1.6 bits (e.g. m = 4096: k = 11, 1 + 11 + 1.54 = 13.54). */
+/* A stream's mean gap with 2^bbits buckets and a live fraction f: each thread's
+ * slice holds a fraction f of live edges, spread over 2^bbits streams. */
+static double mean_gap(unsigned bbits, double f)
+{
+    double g = ldexp(1.0, (int)bbits) / (f > 1e-9 ? f : 1e-9);
+    return g < 1 ? 1 : g;
+}
+
+/* Expected bits per stored edge: the Rice code's expected length for geometric gaps
+ * (about log2(gap) + 1.6; 13.6 at 4096 buckets with every edge live). */
 static double bits_per_edge(int format, unsigned bbits, double f)
 {
     if (format == FR_PACK_RAW32)
         return 32.0;
-    double gap = ldexp(1.0, (int)bbits) / (f > 1e-9 ? f : 1e-9);
-    return log2(gap) + 1.6;
-}
-
-/* Rice parameter for streams of mean gap m: about log2(m * ln 2). */
-static unsigned rice_k(unsigned bbits, double f)
-{
-    double gap = ldexp(1.0, (int)bbits) / (f > 1e-9 ? f : 1e-9);
-    double k = floor(log2(gap * 0.6931));
-    return k < 0 ? 0 : k > 31 ? 31 : (unsigned)k;
+    double g = mean_gap(bbits, f);
+    return fr_pack_rice_bits(g, fr_pack_rice_k(g));
 }
 
 /* Bytes one thread's pool needs for `live` edges in K passes. */
@@ -153,12 +153,14 @@ static uint64_t pass_bytes(int format, unsigned bbits, unsigned threads, uint64_
     double f = (double)live / (double)n;
     double payload = (double)live / threads / K * bits_per_edge(format, bbits, f) / 8.0;
     uint64_t streams = (((uint64_t)1 << bbits) + K - 1) / K;
-    /* block headers (16 B per block) and, on average, half a block per stream left
-     * partly filled */
-    double blocks = payload / (BLOCK_BYTES - 16) + 0.5 * (double)streams;
+    /* block headers and, on average, half a block per stream left partly filled */
+    double blocks = payload / (BLOCK_BYTES - FR_PACK_HEADER_BYTES) + 0.5 * (double)streams;
     if (blocks < (double)streams + 2) /* every stream holds at least one whole block */
         blocks = (double)streams + 2;
-    return (uint64_t)(blocks * fr_pack_pool_bytes(1, BLOCK_BYTES) + 1.0);
+    /* per block: the block and its bookkeeping (the pool's alignment slack is a
+     * constant, counted once per pool by the caller's margin) */
+    double per_block = (double)fr_pack_pool_bytes(1u << 16, BLOCK_BYTES) / 65536.0;
+    return (uint64_t)(blocks * per_block + 4096.0);
 }
 
 static void fill_plan(frugal_solver_plan *plan, frugal_solver_kind kind, unsigned threads,
@@ -368,7 +370,7 @@ static void distribute(round_job *J, unsigned tid)
     fr_solve_ctx *ctx = J->ctx;
     const unsigned shift = B->lbits;
     for (uint64_t j = 0; j < J->nb; j++) {
-        fr_pack_writer_init(&T->writers[j], B->format, J->k);
+        fr_pack_writer_init(&T->writers[j], B->format, J->k); /* format and k are valid */
         T->stage_n[j] = 0;
     }
     uint32_t buf[GATHER], xs[GATHER];
@@ -443,10 +445,13 @@ static uint64_t check(btrim *B, const uint32_t *e, const uint32_t *x, size_t n,
 static void mark_chunked(btrim *B, bt_thread *T, round_job *J, fr_pack_writer *w, uint64_t *bm)
 {
     uint32_t *e = T->stash_e + B->stash_cap, *x = T->stash_x + B->stash_cap;
-    for (uint64_t skip = 0; skip < fr_pack_writer_count(w); skip += CHUNK) {
-        size_t m = fr_pack_decode_range(&T->pool, w, skip, e, CHUNK);
+    fr_pack_reader r;
+    size_t m;
+    fr_pack_reader_init(&T->pool, &r, w, 0);
+    while (fr_pack_read(&T->pool, &r, e, CHUNK, &m) == FRUGAL_OK && m)
         hash_mark(B, J, e, x, m, bm);
-    }
+    if (fr_pack_reader_left(&r))
+        T->corrupt = 1;
 }
 
 static uint64_t check_chunked(btrim *B, bt_thread *T, round_job *J, fr_pack_writer *w,
@@ -454,12 +459,16 @@ static uint64_t check_chunked(btrim *B, bt_thread *T, round_job *J, fr_pack_writ
 {
     uint32_t *e = T->stash_e + B->stash_cap, *x = T->stash_x + B->stash_cap;
     uint64_t kills = 0;
-    for (uint64_t skip = 0; skip < fr_pack_writer_count(w); skip += CHUNK) {
-        size_t m = fr_pack_decode_range(&T->pool, w, skip, e, CHUNK);
+    fr_pack_reader r;
+    size_t m;
+    fr_pack_reader_init(&T->pool, &r, w, 1);
+    while (fr_pack_read(&T->pool, &r, e, CHUNK, &m) == FRUGAL_OK && m) {
         hash_local(B, J, e, x, m);
         kills += check(B, e, x, m, all);
     }
-    fr_pack_release(&T->pool, w);
+    if (fr_pack_reader_left(&r))
+        T->corrupt = 1;
+    fr_pack_reader_drop(&T->pool, &r);
     return kills;
 }
 
@@ -490,7 +499,11 @@ static void process(round_job *J, unsigned tid, unsigned nt)
                 continue;
             }
             off[jj] = used;
-            len[jj] = fr_pack_decode(&T->pool, w, T->stash_e + used, B->stash_cap - used, 1);
+            if (fr_pack_decode(&T->pool, w, T->stash_e + used, B->stash_cap - used, 1, &len[jj]) !=
+                FRUGAL_OK) {
+                T->corrupt = 1; /* our own streams: a broken invariant */
+                len[jj] = 0;
+            }
             hash_mark(B, J, T->stash_e + used, T->stash_x + used, len[jj], mine + jj * W);
             used += len[jj];
         }
@@ -562,6 +575,7 @@ static void round_worker(void *p, unsigned tid, unsigned nt)
 static void reset_pools(btrim *B)
 {
     for (unsigned t = 0; t < B->threads; t++) {
+        /* the size was checked when planning */
         fr_pack_pool_init(&B->th[t].pool, B->pools + (uint64_t)t * B->pool_each, B->pool_each,
                           BLOCK_BYTES);
         B->th[t].full = 0;
@@ -594,7 +608,8 @@ static frugal_status run_round(btrim *B, fr_solve_ctx *ctx, unsigned side, uint6
 {
     uint64_t n = ctx->nedges;
     unsigned K = passes_for(B, n, live);
-    round_job J = {B, ctx, side, K, 0, rice_k(B->bbits, (double)live / (double)n), 0, record, 0};
+    unsigned k = fr_pack_rice_k(mean_gap(B->bbits, (double)live / (double)n));
+    round_job J = {B, ctx, side, K, 0, k, 0, record, 0};
     for (unsigned t = 0; t < B->threads; t++)
         B->th[t].kills = B->th[t].stored_bits = B->th[t].stored_values = 0;
     for (;;) {
@@ -610,8 +625,11 @@ static frugal_status run_round(btrim *B, fr_solve_ctx *ctx, unsigned side, uint6
             fr_pool_run(ctx->pool, round_worker, &J);
             if (atomic_load(&J.abort))
                 return FRUGAL_ERR_STOPPED;
-            for (unsigned t = 0; t < B->threads; t++)
+            for (unsigned t = 0; t < B->threads; t++) {
                 full |= B->th[t].full;
+                if (B->th[t].corrupt)
+                    return FRUGAL_ERR_INTERNAL;
+            }
         }
         if (!full)
             break;
@@ -644,6 +662,8 @@ static frugal_status bt_solve(void *state, fr_solve_ctx *ctx, fr_sols *sols)
         memset(B->th[t].bm[0], 0, B->group * B->bm_words * 8);
         memset(B->th[t].bm[1], 0, B->group * B->bm_words * 8);
     }
+    for (unsigned t = 0; t < B->threads; t++)
+        B->th[t].corrupt = 0;
     unsigned r = 0, idle = 0;
     while (live > B->switch_n && idle < 2) {
         uint64_t killed = 0;

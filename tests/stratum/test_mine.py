@@ -211,6 +211,11 @@ def scenario_shares():
     srv = server(difficulty=2, job_interval=0.5)
     m = Miner([addr(srv)])
     m.wait(lambda: len(m.shares("accepted")) >= 6, 60, "6 accepted shares")
+    # fast solvers find the shares before the first status line or the second job:
+    # wait for those too rather than depend on timing
+    m.wait(lambda: any(s["graphs_per_s"] > 0 for s in m.snapshot("status")), 30,
+           "a status line with graphs/s")
+    m.wait(lambda: any(not j["clean"] for j in m.snapshot("job")), 30, "a same-height job")
     check(m.stop() == 0, "SIGINT ends the run with exit 0")
     check_consistent(m, {addr(srv): [srv]})
     fin = m.final()

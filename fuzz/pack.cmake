@@ -1,0 +1,1 @@
+list(APPEND FRUGAL_FUZZ_TARGETS pack)
