@@ -3,4 +3,6 @@
 #define FRUGAL_H
 #include "frugal/common.h"
 #include "frugal/cuckatoo.h"
+#include "frugal/poseidon2.h"
+#include "frugal/merkle.h"
 #endif

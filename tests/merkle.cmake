@@ -1,0 +1,13 @@
+# Poseidon2 and the paged Merkle tree.
+add_library(frugal_merkle_testutil STATIC p2_ref.c)
+target_link_libraries(frugal_merkle_testutil PUBLIC frugal_testutil)
+frugal_test_exe(test_poseidon2 test_poseidon2.c)
+target_link_libraries(test_poseidon2 PRIVATE frugal_merkle_testutil)
+frugal_add_test(poseidon2 test_poseidon2 LABELS quick)
+target_sources(frugal_merkle_testutil PRIVATE merkle_ref.c)
+frugal_test_exe(test_merkle test_merkle.c)
+target_link_libraries(test_merkle PRIVATE frugal_merkle_testutil)
+frugal_add_test(merkle test_merkle LABELS quick)
+frugal_test_exe(test_merkle_proof test_merkle_proof.c)
+target_link_libraries(test_merkle_proof PRIVATE frugal_merkle_testutil)
+frugal_add_test(merkle_proof test_merkle_proof LABELS quick)
