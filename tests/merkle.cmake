@@ -11,3 +11,8 @@ frugal_add_test(merkle test_merkle LABELS quick)
 frugal_test_exe(test_merkle_proof test_merkle_proof.c)
 target_link_libraries(test_merkle_proof PRIVATE frugal_merkle_testutil)
 frugal_add_test(merkle_proof test_merkle_proof LABELS quick)
+find_package(Python3 COMPONENTS Interpreter REQUIRED)
+add_test(NAME merkle_cli
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/cli/test_merkle_cli.py
+                 $<TARGET_FILE:frugal> ${FRUGAL_VECTORS_DIR})
+set_tests_properties(merkle_cli PROPERTIES LABELS quick TIMEOUT 600)
