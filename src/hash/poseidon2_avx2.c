@@ -16,6 +16,7 @@ static inline V v_min(V a, V b) { return _mm256_min_epu32(a, b); }
 static inline V v_and(V a, V b) { return _mm256_and_si256(a, b); }
 #define V_SRLI(x, n) _mm256_srli_epi32((x), (n))
 #define V_SLLI(x, n) _mm256_slli_epi32((x), (n))
+#define V_SRAI(x, n) _mm256_srai_epi32((x), (n))
 
 /* Even lanes: products of the low words of each 64-bit lane; odd lanes: of the high
  * words shifted down. q = low(ab) * p^-1 makes ab - q*p divisible by 2^32; the high
@@ -35,12 +36,9 @@ static inline V v_mont(V a, V b)
     return _mm256_blend_epi32(_mm256_srli_epi64(e, 32), o, 0xaa);
 }
 
-static inline V v_sqr(V a)
-{
-    V ao = _mm256_srli_epi64(a, 32);
-    V e = mont_half(a, a), o = mont_half(ao, ao);
-    return _mm256_blend_epi32(_mm256_srli_epi64(e, 32), o, 0xaa);
-}
+static inline V v_mont_half(V a, V b) { return mont_half(a, b); }
+static inline V v_lo(V x) { return _mm256_srli_epi64(x, 32); }
+static inline V v_merge(V e, V o) { return _mm256_blend_epi32(_mm256_srli_epi64(e, 32), o, 0xaa); }
 
 #include "hash/poseidon2_simd.h"
 

@@ -16,6 +16,7 @@ static inline V v_min(V a, V b) { return _mm512_min_epu32(a, b); }
 static inline V v_and(V a, V b) { return _mm512_and_si512(a, b); }
 #define V_SRLI(x, n) _mm512_srli_epi32((x), (n))
 #define V_SLLI(x, n) _mm512_slli_epi32((x), (n))
+#define V_SRAI(x, n) _mm512_srai_epi32((x), (n))
 
 /* See poseidon2_avx2.c: the same signed Montgomery product on 64-bit halves. */
 static inline V mont_half(V a, V b)
@@ -33,12 +34,9 @@ static inline V v_mont(V a, V b)
     return _mm512_mask_blend_epi32(0xaaaa, _mm512_srli_epi64(e, 32), o);
 }
 
-static inline V v_sqr(V a)
-{
-    V ao = _mm512_srli_epi64(a, 32);
-    V e = mont_half(a, a), o = mont_half(ao, ao);
-    return _mm512_mask_blend_epi32(0xaaaa, _mm512_srli_epi64(e, 32), o);
-}
+static inline V v_mont_half(V a, V b) { return mont_half(a, b); }
+static inline V v_lo(V x) { return _mm512_srli_epi64(x, 32); }
+static inline V v_merge(V e, V o) { return _mm512_mask_blend_epi32(0xaaaa, _mm512_srli_epi64(e, 32), o); }
 
 #include "hash/poseidon2_simd.h"
 
