@@ -353,11 +353,12 @@ static void update_case(fr_rng *r, unsigned H, unsigned k, int mem_kind)
         mref_root(ref, &rwant);
         for (int s = 0; s < 2; s++) {
             size_t nrec = 0;
-            frugal_status st = frugal_merkle_update(t[s], blocks, contents, m, s ? NULL : got,
-                                                    s ? 0 : rmax, &nrec);
+            int own = s == 1 && round == 2; /* once without a record buffer */
+            frugal_status st = frugal_merkle_update(t[s], blocks, contents, m, own ? NULL : got,
+                                                    own ? 0 : rmax, &nrec);
             CHECK_STATUS(st, FRUGAL_OK);
             CHECK_EQ_U64(nrec, nwant);
-            if (!s)
+            if (!own)
                 compare_records(got, want, nwant);
             frugal_digest rgot = root_of(t[s]);
             CHECK(digest_eq(&rgot, &rwant));
@@ -369,7 +370,7 @@ static void update_case(fr_rng *r, unsigned H, unsigned k, int mem_kind)
                 CHECK_EQ_U64(st2.update_hashes, nwant);
             CHECK(st2.high_water_bytes <=
                   frugal_merkle_tree_bytes(frugal_merkle_get_params(t[s])) +
-                      frugal_merkle_update_bytes(frugal_merkle_get_params(t[s]), n, !s));
+                      frugal_merkle_update_bytes(frugal_merkle_get_params(t[s]), n, !own));
             if (!digest_eq(&rgot, &rwant) || nrec != nwant)
                 fprintf(stderr, "  update H=%u k=%u sparse=%d kind=%d m=%zu round=%d\n", H, k,
                         s, kind, m, round);

@@ -82,7 +82,9 @@ FRUGAL_API frugal_status frugal_merkle_check_params(const frugal_merkle_params *
  * params (threads = 0 reads the CPU count). Dense:
  *   32 * 2^(H-k+1) + threads * scratch(k) + handle,
  * sparse: 40 * sum over h = k..H of min(max_pages, 2^(H-h)) + threads * scratch(k)
- * + handle, where scratch(k) = 176 * 2^c + 96 KiB, c = min(H, max(k, 10)). */
+ * + handle, where scratch(k) = 176 * 2^c + 96 KiB (parts rounded up to 64 bytes,
+ * plus a small per-thread descriptor), c = min(H, max(k, 10)), and the handle is
+ * about 5 KiB. */
 FRUGAL_API uint64_t frugal_merkle_tree_bytes(const frugal_merkle_params *params);
 
 /* The most records an update of nblocks distinct blocks can produce: the sum over
