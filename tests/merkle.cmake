@@ -16,3 +16,6 @@ add_test(NAME merkle_cli
          COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/cli/test_merkle_cli.py
                  $<TARGET_FILE:frugal> ${FRUGAL_VECTORS_DIR})
 set_tests_properties(merkle_cli PROPERTIES LABELS quick TIMEOUT 600)
+frugal_test_exe(test_merkle_regress test_merkle_regress.c)
+frugal_add_test(merkle_regress test_merkle_regress ARGS ${CMAKE_CURRENT_SOURCE_DIR}/regress/merkle.txt
+                LABELS quick)
