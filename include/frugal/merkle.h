@@ -130,7 +130,8 @@ typedef struct frugal_merkle_record {
 
 /* Writes contents[16*i .. 16*i+16) into block blocks[i] for every i < n, as one
  * update, and refreshes the digests. blocks: leaf indices in any order, each at most
- * once, each inside a region. n may be 0.
+ * once, each inside a region. n may be 0. contents must not overlap the tree's memory
+ * (it is read while that memory is written).
  * Records: every ancestor of a touched block (the blocks themselves included), once,
  * sorted by level (leaves first, root last) and within a level by position. When
  * records is not NULL it receives them (cap entries of room); *nrecords (if not NULL)
