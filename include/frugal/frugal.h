@@ -3,5 +3,7 @@
 #define FRUGAL_H
 #include "frugal/common.h"
 #include "frugal/cuckatoo.h"
+#include "frugal/merkle.h"
+#include "frugal/poseidon2.h"
 #include "frugal/stratum.h"
 #endif

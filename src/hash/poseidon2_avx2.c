@@ -1,0 +1,175 @@
+/* AVX2 Poseidon2 backend: 8 states per step, one state per 32-bit lane. States are
+ * moved between memory (16 consecutive words each) and lanes with two 8x8 transposes;
+ * the rounds are those of poseidon2_simd.h. Montgomery products use vpmuldq on the
+ * even and odd lanes separately (64-bit products), as in the scalar code. */
+#include <immintrin.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef __m256i V;
+#define LANES 8
+
+static inline V v_set1(uint32_t x) { return _mm256_set1_epi32((int)x); }
+static inline V v_add(V a, V b) { return _mm256_add_epi32(a, b); }
+static inline V v_sub(V a, V b) { return _mm256_sub_epi32(a, b); }
+static inline V v_min(V a, V b) { return _mm256_min_epu32(a, b); }
+static inline V v_and(V a, V b) { return _mm256_and_si256(a, b); }
+#define V_SRLI(x, n) _mm256_srli_epi32((x), (n))
+#define V_SLLI(x, n) _mm256_slli_epi32((x), (n))
+#define V_SRAI(x, n) _mm256_srai_epi32((x), (n))
+
+/* Even lanes: products of the low words of each 64-bit lane; odd lanes: of the high
+ * words shifted down. q = low(ab) * p^-1 makes ab - q*p divisible by 2^32; the high
+ * word of that difference is the result, in (-p, p) for |a|, |b| <= p. */
+static inline V mont_half(V a, V b)
+{
+    const V pinv = _mm256_set1_epi32((int)0x88000001u), p = _mm256_set1_epi32(0x78000001);
+    V ab = _mm256_mul_epi32(a, b);
+    V q = _mm256_mul_epi32(ab, pinv);
+    return _mm256_sub_epi64(ab, _mm256_mul_epi32(q, p)); /* result in the high word */
+}
+
+static inline V v_mont(V a, V b)
+{
+    V e = mont_half(a, b);
+    V o = mont_half(_mm256_srli_epi64(a, 32), _mm256_srli_epi64(b, 32));
+    return _mm256_blend_epi32(_mm256_srli_epi64(e, 32), o, 0xaa);
+}
+
+static inline V v_mont_half(V a, V b) { return mont_half(a, b); }
+static inline V v_lo(V x) { return _mm256_srli_epi64(x, 32); }
+static inline V v_merge(V e, V o) { return _mm256_blend_epi32(_mm256_srli_epi64(e, 32), o, 0xaa); }
+
+#include "hash/poseidon2_simd.h"
+
+/* r[j] = row j (8 words) -> r[w] = column w. */
+static inline void transpose8(V r[8])
+{
+    V t0 = _mm256_unpacklo_epi32(r[0], r[1]), t1 = _mm256_unpackhi_epi32(r[0], r[1]);
+    V t2 = _mm256_unpacklo_epi32(r[2], r[3]), t3 = _mm256_unpackhi_epi32(r[2], r[3]);
+    V t4 = _mm256_unpacklo_epi32(r[4], r[5]), t5 = _mm256_unpackhi_epi32(r[4], r[5]);
+    V t6 = _mm256_unpacklo_epi32(r[6], r[7]), t7 = _mm256_unpackhi_epi32(r[6], r[7]);
+    V u0 = _mm256_unpacklo_epi64(t0, t2), u1 = _mm256_unpackhi_epi64(t0, t2);
+    V u2 = _mm256_unpacklo_epi64(t1, t3), u3 = _mm256_unpackhi_epi64(t1, t3);
+    V u4 = _mm256_unpacklo_epi64(t4, t6), u5 = _mm256_unpackhi_epi64(t4, t6);
+    V u6 = _mm256_unpacklo_epi64(t5, t7), u7 = _mm256_unpackhi_epi64(t5, t7);
+    r[0] = _mm256_permute2x128_si256(u0, u4, 0x20);
+    r[1] = _mm256_permute2x128_si256(u1, u5, 0x20);
+    r[2] = _mm256_permute2x128_si256(u2, u6, 0x20);
+    r[3] = _mm256_permute2x128_si256(u3, u7, 0x20);
+    r[4] = _mm256_permute2x128_si256(u0, u4, 0x31);
+    r[5] = _mm256_permute2x128_si256(u1, u5, 0x31);
+    r[6] = _mm256_permute2x128_si256(u2, u6, 0x31);
+    r[7] = _mm256_permute2x128_si256(u3, u7, 0x31);
+}
+
+static inline V load(const uint32_t *p) { return _mm256_loadu_si256((const __m256i *)(const void *)p); }
+static inline void store(uint32_t *p, V v) { _mm256_storeu_si256((__m256i *)(void *)p, v); }
+
+/* Loads 8 states (16 words each, from st) into lanes, in Montgomery form. */
+static inline void load_states(const uint32_t *st, V s[16])
+{
+    V lo[8], hi[8];
+    for (int j = 0; j < 8; j++) {
+        lo[j] = load(st + 16 * j);
+        hi[j] = load(st + 16 * j + 8);
+    }
+    transpose8(lo);
+    transpose8(hi);
+    for (int w = 0; w < 8; w++) {
+        s[w] = p_to_mont(lo[w]);
+        s[8 + w] = p_to_mont(hi[w]);
+    }
+}
+
+/* Writes words [base, base+8) of the 8 states, canonical, with stride `stride`. */
+static inline void store_half(const V s[16], int base, uint32_t *out, size_t stride)
+{
+    V r[8];
+    for (int w = 0; w < 8; w++)
+        r[w] = p_from_mont(s[base + w]);
+    transpose8(r);
+    for (int j = 0; j < 8; j++)
+        store(out + stride * (size_t)j, r[j]);
+}
+
+static void permute8(uint32_t *st)
+{
+    V s[16];
+    load_states(st, s);
+    p_permute_mont(s);
+    store_half(s, 0, st, 16);
+    store_half(s, 8, st + 8, 16);
+}
+
+static void compress8(const uint32_t *in, uint32_t *out)
+{
+    V s[16];
+    load_states(in, s);
+    p_permute_mont(s);
+    store_half(s, 0, out, 8);
+}
+
+static void leaves8(const uint8_t *blocks, uint32_t *out)
+{
+    V s[16], r[8];
+    for (int j = 0; j < 8; j++)
+        r[j] = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(const void *)(blocks + 16 * j)));
+    transpose8(r);
+    for (int w = 0; w < 8; w++) {
+        s[w] = p_to_mont(r[w]);
+        s[8 + w] = _mm256_setzero_si256();
+    }
+    p_permute_mont(s);
+    store_half(s, 0, out, 8);
+}
+
+/* A tail of 2..7 states runs padded (one vector step costs less than two scalar
+ * permutations); a single state runs on the scalar code. */
+static void permute_avx2(uint32_t *states, size_t n)
+{
+    size_t i = 0;
+    for (; i + LANES <= n; i += LANES)
+        permute8(states + 16 * i);
+    if (n - i >= 2) {
+        uint32_t buf[16 * LANES] = {0};
+        memcpy(buf, states + 16 * i, (n - i) * 16 * sizeof *buf);
+        permute8(buf);
+        memcpy(states + 16 * i, buf, (n - i) * 16 * sizeof *buf);
+    } else if (n - i == 1) {
+        fr_p2_permute1(states + 16 * i);
+    }
+}
+
+static void compress_avx2(const uint32_t *in, size_t n, uint32_t *out)
+{
+    size_t i = 0;
+    for (; i + LANES <= n; i += LANES)
+        compress8(in + 16 * i, out + 8 * i);
+    if (n - i >= 2) {
+        uint32_t buf[16 * LANES] = {0}, res[8 * LANES];
+        memcpy(buf, in + 16 * i, (n - i) * 16 * sizeof *buf);
+        compress8(buf, res);
+        memcpy(out + 8 * i, res, (n - i) * 8 * sizeof *res);
+    } else if (n - i == 1) {
+        fr_p2_compress1(in + 16 * i, in + 16 * i + 8, out + 8 * i);
+    }
+}
+
+static void leaves_avx2(const uint8_t *blocks, size_t n, uint32_t *out)
+{
+    size_t i = 0;
+    for (; i + LANES <= n; i += LANES)
+        leaves8(blocks + 16 * i, out + 8 * i);
+    if (n - i >= 2) {
+        uint8_t buf[16 * LANES] = {0};
+        uint32_t res[8 * LANES];
+        memcpy(buf, blocks + 16 * i, (n - i) * 16);
+        leaves8(buf, res);
+        memcpy(out + 8 * i, res, (n - i) * 8 * sizeof *res);
+    } else if (n - i == 1) {
+        fr_p2_leaf1(blocks + 16 * i, out + 8 * i);
+    }
+}
+
+const fr_p2_backend fr_p2_avx2 = {"avx2", LANES, permute_avx2, compress_avx2, leaves_avx2};
