@@ -25,6 +25,8 @@ endforeach()
 foreach(kind mean packed slean)
   frugal_add_test(fullbucket_${kind} test_fullbucket ARGS ${kind})
 endforeach()
+frugal_add_test(rounds_packed_scalar test_rounds
+                ARGS packed ${CMAKE_CURRENT_SOURCE_DIR}/regress/rounds.txt --scalar)
 # budgets at C24: mean plans ~77 MiB, packed ~33 MiB, slean what it is given (>= ~6.2 MiB),
 # lean ~7.8 MiB (slean goes lower than lean); auto takes the fastest that fits
 frugal_add_test(budget_mean test_budget ARGS 24 100M auto mean)
@@ -34,6 +36,8 @@ frugal_add_test(budget_slean_small test_budget ARGS 24 7M auto slean)
 frugal_add_test(budget_lean test_budget ARGS 24 8M lean lean)
 frugal_add_test(budget_refused test_budget ARGS 24 4M auto none)
 frugal_add_test(budget_lean_refused test_budget ARGS 24 7M lean none)
+frugal_test_exe(test_kernels test_kernels.c)
+frugal_add_test(cuckatoo_kernels test_kernels LABELS quick)
 frugal_test_exe(test_stop test_stop.c)
 foreach(kind lean mean packed slean)
   frugal_add_test(stop_${kind} test_stop ARGS ${kind} LABELS quick)

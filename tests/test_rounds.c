@@ -1,8 +1,9 @@
 /* Regression of the trimming itself: the live edge count after every round, for a
  * fixed set of graphs, is the same for every trimmer and equal to the checked-in
  * file tests/regress/rounds.txt ("eb nonce rounds count_0 ... count_{rounds-1}";
- * graphs of the 246-byte zero header). Usage: test_rounds KIND FILE [--write]
- * (--write regenerates the file from KIND; review the diff before committing). */
+ * graphs of the 246-byte zero header). Usage: test_rounds KIND FILE [--write|--scalar]
+ * (--write regenerates the file from KIND, review the diff before committing;
+ * --scalar forces the portable backends, so they run end to end on any CPU). */
 #include "harness.h"
 #include "solve_util.h"
 #include "vectors.h"
@@ -15,6 +16,8 @@ int main(int argc, char **argv)
     frugal_solver_kind kind;
     REQUIRE(frugal_solver_kind_parse(argv[1], &kind) == FRUGAL_OK);
     int write = argc > 3 && strcmp(argv[3], "--write") == 0;
+    if (argc > 3 && strcmp(argv[3], "--scalar") == 0)
+        frugal_cpu_allow(0);
     FILE *f = fopen(argv[2], write ? "w" : "r");
     REQUIRE(f);
     if (write)

@@ -37,13 +37,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cuckatoo/kernels.h"
 #include "cuckatoo/tail.h"
 #include "cuckatoo/trimmers.h"
 #include "pack/pack.h"
 
-#define STAGE 16         /* staged edges per bucket before an append */
+#define STAGE 64         /* staged edges per bucket before an append */
 #define GATHER 1024      /* edges hashed per batch */
-#define BLOCK_BYTES 1024 /* pool block size */
+#define BLOCK_BYTES 4096 /* pool block size */
 #define MAX_PASSES 64
 #define CHUNK 4096       /* scratch for streams longer than the stash has room for */
 #define GROUP_BYTES (256u << 10) /* bitmap bytes per group of buckets */
@@ -53,7 +54,7 @@ typedef struct bt_thread {
     fr_pack_pool pool;
     fr_pack_writer *writers; /* [buckets] */
     uint32_t *stage;         /* [buckets * STAGE] */
-    uint8_t *stage_n;        /* [buckets] */
+    uint32_t *stage_n;       /* [buckets] */
     uint32_t *stash_e, *stash_x;
     uint64_t *bm[2];         /* own bucket bitmaps (copy t), double-buffered */
     uint64_t w_lo, w_hi;     /* slice of A owned */
@@ -93,11 +94,15 @@ typedef struct bt_layout {
 
 static unsigned bucket_bits_for(unsigned eb)
 {
-    /* 2^19 nodes per bucket (a 64 KiB bitmap, L2-resident) from C27 up; smaller
-     * graphs use buckets of 2^14 nodes but keep at least 16 buckets so every code
-     * path (several passes, many streams) runs in tests */
+    /* Big graphs: 2^25 nodes per bucket (a 4 MiB bitmap, still fast to hit at
+     * random) from C29 up, 2^23 for C27-28. Few buckets matter because every
+     * bucket's kills walk the thread's whole slice of the live bitmap: the traffic
+     * is (buckets x live-bitmap bytes) per round. Smaller graphs use buckets of
+     * 2^14 nodes but keep at least 16 so every code path runs in tests. */
+    if (eb >= 29)
+        return eb - 25;
     if (eb >= 27)
-        return eb - 19;
+        return eb - 23;
     return eb >= 18 ? eb - 14 : 4;
 }
 
@@ -122,7 +127,7 @@ static bt_layout layout_for(unsigned eb, unsigned threads, double slack)
      * stash short so that the chunked path for over-long streams runs */
     double cap = slack < 0 ? mean * (1.0 + slack) + 16 : mean * (1.0 + slack) + 8.0 * sqrt(mean) + 64;
     L.stash_cap = (uint32_t)(cap > 4294967295.0 ? 4294967295.0 : cap);
-    L.per_thread = buckets * (sizeof(fr_pack_writer) + STAGE * 4 + 1) +
+    L.per_thread = buckets * sizeof(fr_pack_writer) + (buckets + 1) * (STAGE * 4 + 4) +
                    8ull * (L.stash_cap + CHUNK) + 2ull * L.group * bm_bytes + 4096;
     L.fixed = (n + 63) / 64 * 8 + threads * L.per_thread + buckets * 4 + 4096;
     return L;
@@ -244,8 +249,8 @@ static void bt_destroy(void *state, fr_mem *mem)
         for (unsigned t = 0; t < B->threads; t++) {
             bt_thread *T = &B->th[t];
             fr_mem_free(mem, T->writers, B->buckets * sizeof *T->writers);
-            fr_mem_free(mem, T->stage, B->buckets * STAGE * 4);
-            fr_mem_free(mem, T->stage_n, B->buckets);
+            fr_mem_free(mem, T->stage, (B->buckets + 1) * STAGE * 4);
+            fr_mem_free(mem, T->stage_n, (B->buckets + 1) * 4);
             fr_mem_free(mem, T->stash_e, 4ull * (B->stash_cap + CHUNK));
             fr_mem_free(mem, T->stash_x, 4ull * (B->stash_cap + CHUNK));
             fr_mem_free(mem, T->bm[0], B->group * B->bm_words * 8);
@@ -301,8 +306,8 @@ static frugal_status bt_create(const frugal_solver_params *p, const frugal_solve
     for (unsigned t = 0; t < B->threads; t++) {
         bt_thread *T = &B->th[t];
         T->writers = fr_mem_alloc(mem, B->buckets * sizeof *T->writers);
-        T->stage = fr_mem_alloc(mem, B->buckets * STAGE * 4);
-        T->stage_n = fr_mem_alloc(mem, B->buckets);
+        T->stage = fr_mem_alloc(mem, (B->buckets + 1) * STAGE * 4); /* + the trash slot */
+        T->stage_n = fr_mem_alloc(mem, (B->buckets + 1) * 4);
         T->stash_e = fr_mem_alloc(mem, 4ull * (B->stash_cap + CHUNK));
         T->stash_x = fr_mem_alloc(mem, 4ull * (B->stash_cap + CHUNK));
         T->bm[0] = fr_mem_alloc(mem, B->group * B->bm_words * 8);
@@ -327,30 +332,9 @@ typedef struct round_job {
     unsigned side, K, pass, k;
     uint64_t nb;      /* buckets in this pass */
     int record;       /* add stored bytes and values to the threads' counters */
+    const fr_bt_kernels *kern;
     atomic_int abort; /* a stop was seen: every thread leaves at the next barrier */
 } round_job;
-
-/* Collects up to GATHER live edges of A[*w..w_hi) into buf (see lean.c). */
-static size_t gather(const uint64_t *alive, uint64_t *w, uint64_t w_hi, uint64_t *bits,
-                     uint32_t *buf)
-{
-    size_t k = 0;
-    while (*w < w_hi) {
-        uint64_t b = *bits;
-        while (b && k < GATHER) {
-            buf[k++] = (uint32_t)(*w * 64 + (uint64_t)__builtin_ctzll(b));
-            b &= b - 1;
-        }
-        *bits = b;
-        if (b)
-            return k;
-        if (++*w < w_hi)
-            *bits = alive[*w];
-        if (k + 64 > GATHER)
-            return k;
-    }
-    return k;
-}
 
 static int flush_stage(bt_thread *T, uint64_t j)
 {
@@ -363,36 +347,64 @@ static int flush_stage(bt_thread *T, uint64_t j)
     return 0;
 }
 
+/* Stages edges buf[i] to the buckets of their nodes xs[i]: every bucket (K = 1) or
+ * the pass's (K > 1). Returns -1 when a pool ran dry. */
+static int stage_edges(const round_job *J, bt_thread *T, const uint32_t *restrict buf,
+                       const uint32_t *restrict xs, size_t k)
+{
+    uint32_t *restrict stage = T->stage, *restrict sn = T->stage_n;
+    const unsigned shift = J->B->lbits;
+    if (J->K == 1) {
+        for (size_t i = 0; i < k; i++) {
+            uint32_t j = xs[i] >> shift, c = sn[j];
+            stage[j * STAGE + c] = buf[i];
+            sn[j] = ++c;
+            if (c == STAGE && flush_stage(T, j))
+                return -1;
+        }
+        return 0;
+    }
+    /* Branch-free: which pass an edge belongs to is a coin toss, so a branch would
+     * mispredict half the time. Edges of other passes are written to a trash slot
+     * (bucket index `trash`, never flushed) whose count stays 0. */
+    const uint32_t *restrict route = J->B->route;
+    const uint32_t pass = J->pass, trash = (uint32_t)J->B->buckets;
+    for (size_t i = 0; i < k; i++) {
+        uint32_t r = route[xs[i] >> shift];
+        uint32_t keep = (r & 0xff) == pass;
+        uint32_t j = keep ? r >> 8 : trash, c = sn[j];
+        stage[j * STAGE + c] = buf[i];
+        c += keep;
+        sn[j] = c;
+        if (c == STAGE && flush_stage(T, j))
+            return -1;
+    }
+    return 0;
+}
+
 static void distribute(round_job *J, unsigned tid)
 {
     btrim *B = J->B;
     bt_thread *T = &B->th[tid];
     fr_solve_ctx *ctx = J->ctx;
-    const unsigned shift = B->lbits;
     for (uint64_t j = 0; j < J->nb; j++) {
         fr_pack_writer_init(&T->writers[j], B->format, J->k); /* format and k are valid */
         T->stage_n[j] = 0;
     }
+    T->stage_n[B->buckets] = 0; /* the trash slot */
     uint32_t buf[GATHER], xs[GATHER];
     uint64_t w = T->w_lo, bits = T->w_lo < T->w_hi ? B->alive[T->w_lo] : 0;
-    const uint32_t *route = B->route;
-    const uint32_t pass = J->pass;
-    for (unsigned batch = 0; w < T->w_hi && !T->full; batch++) {
+    for (unsigned batch = 0;; batch++) {
         if ((batch & 63) == 0 && fr_stopped(ctx)) {
             atomic_store(&J->abort, 1);
             return;
         }
-        size_t k = gather(B->alive, &w, T->w_hi, &bits, buf);
+        size_t k = J->kern->gather(B->alive, &w, T->w_hi, &bits, buf, GATHER);
+        if (!k)
+            break;
         ctx->sip->nodes(ctx->keys, buf, k, J->side, ctx->mask, xs);
-        for (size_t i = 0; i < k; i++) {
-            uint32_t r = route[xs[i] >> shift];
-            if ((r & 0xff) != pass)
-                continue;
-            uint32_t j = r >> 8;
-            T->stage[j * STAGE + T->stage_n[j]] = buf[i];
-            if (++T->stage_n[j] == STAGE && flush_stage(T, j))
-                break;
-        }
+        if (stage_edges(J, T, buf, xs, k))
+            break;
     }
     for (uint64_t j = 0; j < J->nb && !T->full; j++)
         if (flush_stage(T, j) == 0)
@@ -409,35 +421,18 @@ static void distribute(round_job *J, unsigned tid)
 static void hash_local(const btrim *B, const round_job *J, const uint32_t *e, uint32_t *x,
                        size_t n)
 {
-    const fr_solve_ctx *ctx = J->ctx;
+    /* the bucket is the node's high bits, so its low bits are the local node */
     const uint32_t lmask = (uint32_t)(((uint64_t)1 << B->lbits) - 1);
-    ctx->sip->nodes(ctx->keys, e, n, J->side, ctx->mask, x);
-    for (size_t i = 0; i < n; i++)
-        x[i] &= lmask;
+    J->ctx->sip->nodes(J->ctx->keys, e, n, J->side, lmask, x);
 }
 
 /* Hashes edges e[0..n) to their local nodes x[0..n) and marks them in bm. */
-static void hash_mark(const btrim *B, const round_job *J, const uint32_t *e, uint32_t *x,
-                      size_t n, uint64_t *bm)
+static void hash_mark(const btrim *B, const round_job *J, const uint32_t *e, uint32_t *restrict x,
+                      size_t n, uint64_t *restrict bm)
 {
     hash_local(B, J, e, x, n);
     for (size_t i = 0; i < n; i++)
         bm[x[i] >> 6] |= 1ull << (x[i] & 63);
-}
-
-/* Kills the edges e[i] whose partner x[i]^1 is unmarked in `all`. */
-static uint64_t check(btrim *B, const uint32_t *e, const uint32_t *x, size_t n,
-                      const uint64_t *all)
-{
-    uint64_t kills = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t y = x[i] ^ 1;
-        if (!((all[y >> 6] >> (y & 63)) & 1)) {
-            B->alive[e[i] >> 6] &= ~(1ull << (e[i] & 63));
-            kills++;
-        }
-    }
-    return kills;
 }
 
 /* A stream too long for the stash's free room is read in CHUNK pieces into the
@@ -464,7 +459,7 @@ static uint64_t check_chunked(btrim *B, bt_thread *T, round_job *J, fr_pack_writ
     fr_pack_reader_init(&T->pool, &r, w, 1);
     while (fr_pack_read(&T->pool, &r, e, CHUNK, &m) == FRUGAL_OK && m) {
         hash_local(B, J, e, x, m);
-        kills += check(B, e, x, m, all);
+        kills += J->kern->check(e, x, m, all, B->alive);
     }
     if (fr_pack_reader_left(&r))
         T->corrupt = 1;
@@ -534,8 +529,8 @@ static void process(round_job *J, unsigned tid, unsigned nt)
                 kills += check_chunked(B, T, J, &T->writers[g0 + jj], zero + jj * W);
                 sparse = 0;
             } else {
-                kills += check(B, T->stash_e + off[jj], T->stash_x + off[jj], len[jj],
-                               zero + jj * W);
+                kills += J->kern->check(T->stash_e + off[jj], T->stash_x + off[jj], len[jj],
+                                        zero + jj * W, B->alive);
             }
         }
         if (nt == 1) { /* one thread: clear its only copy now */
@@ -609,7 +604,7 @@ static frugal_status run_round(btrim *B, fr_solve_ctx *ctx, unsigned side, uint6
     uint64_t n = ctx->nedges;
     unsigned K = passes_for(B, n, live);
     unsigned k = fr_pack_rice_k(mean_gap(B->bbits, (double)live / (double)n));
-    round_job J = {B, ctx, side, K, 0, k, 0, record, 0};
+    round_job J = {B, ctx, side, K, 0, k, 0, record, fr_bt_kernels_select(), 0};
     for (unsigned t = 0; t < B->threads; t++)
         B->th[t].kills = B->th[t].stored_bits = B->th[t].stored_values = 0;
     for (;;) {
