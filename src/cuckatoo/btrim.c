@@ -284,8 +284,10 @@ static frugal_status bt_create(const frugal_solver_params *p, const frugal_solve
     uint64_t total = plan->planned_bytes - FR_SOLVER_OVERHEAD_BYTES;
     B->pools_bytes = total - L.fixed;
     B->pool_each = B->pools_bytes / B->threads / 64 * 64;
-    /* the tail reuses the pools; hand over as soon as the live edges fit there */
-    uint64_t lo = 0, hi = n;
+    /* The tail reuses the pools; hand over once the live edges fit there and are few:
+     * peeling costs about 300 ns per edge (random access), a bucket round 15-30 ns
+     * per live edge, so the tail should start late (at most 2^EB / 1024 edges). */
+    uint64_t lo = 0, hi = n >> 10;
     while (lo < hi) {
         uint64_t mid = (lo + hi + 1) / 2;
         if (fr_tail_bytes(mid) <= B->pools_bytes)
@@ -332,6 +334,8 @@ typedef struct round_job {
     unsigned side, K, pass, k;
     uint64_t nb;      /* buckets in this pass */
     int record;       /* add stored bytes and values to the threads' counters */
+    int sparse;       /* few edges per bucket: mark copy 0 directly, no merge */
+    atomic_int chunked; /* a group had a stream longer than the stash (sparse mode) */
     const fr_bt_kernels *kern;
     atomic_int abort; /* a stop was seen: every thread leaves at the next barrier */
 } round_job;
@@ -467,6 +471,91 @@ static uint64_t check_chunked(btrim *B, bt_thread *T, round_job *J, fr_pack_writ
     return kills;
 }
 
+/* Sparse passes (few edges per bucket): every thread marks copy 0 directly with an
+ * atomic OR (rarely contended), so there are no per-thread copies to merge, and
+ * clears only the words it set once all threads have checked. Three barriers per
+ * group: marks done | checks done | clears done (copy 0 is one buffer). */
+static void process_sparse(round_job *J, unsigned tid, unsigned nt)
+{
+    btrim *B = J->B;
+    bt_thread *T = &B->th[tid];
+    fr_pool *pool = J->ctx->pool;
+    const uint64_t W = B->bm_words, G = B->group;
+    uint64_t kills = 0;
+    size_t off[64], len[64];
+    _Atomic uint64_t *zero = (_Atomic uint64_t *)B->th[0].bm[0];
+    for (uint64_t g0 = 0; g0 < J->nb; g0 += G) {
+        const uint64_t gn = J->nb - g0 < G ? J->nb - g0 : G;
+        size_t used = 0;
+        for (uint64_t jj = 0; jj < gn; jj++) {
+            fr_pack_writer *w = &T->writers[g0 + jj];
+            if (fr_pack_writer_count(w) > B->stash_cap - used) {
+                /* too long for the stash: marked in chunks into this thread's own
+                 * copy, OR-ed into copy 0 below */
+                len[jj] = SIZE_MAX;
+                atomic_store(&J->chunked, 1);
+                mark_chunked(B, T, J, w, T->bm[1] + jj * W);
+                continue;
+            }
+            off[jj] = used;
+            if (fr_pack_decode(&T->pool, w, T->stash_e + used, B->stash_cap - used, 1, &len[jj]) !=
+                FRUGAL_OK) {
+                T->corrupt = 1;
+                len[jj] = 0;
+            }
+            uint32_t *x = T->stash_x + used;
+            hash_local(B, J, T->stash_e + used, x, len[jj]);
+            for (size_t i = 0; i < len[jj]; i++)
+                atomic_fetch_or_explicit(&zero[jj * W + (x[i] >> 6)], 1ull << (x[i] & 63),
+                                         memory_order_relaxed);
+            used += len[jj];
+        }
+        if (tid == 0 && fr_stopped(J->ctx))
+            atomic_store(&J->abort, 1);
+        fr_pool_barrier(pool);
+        if (atomic_load(&J->abort))
+            return;
+        if (atomic_load(&J->chunked)) { /* rare: fold the chunked marks into copy 0 */
+            const uint64_t lo = G * W * tid / nt, hi = G * W * (tid + 1) / nt;
+            for (uint64_t i = lo; i < hi; i++)
+                for (unsigned t = 0; t < nt; t++) {
+                    uint64_t v = B->th[t].bm[1][i];
+                    if (v) {
+                        atomic_fetch_or_explicit(&zero[i], v, memory_order_relaxed);
+                        B->th[t].bm[1][i] = 0;
+                    }
+                }
+            fr_pool_barrier(pool);
+        }
+        const uint64_t *all = (const uint64_t *)zero;
+        for (uint64_t jj = 0; jj < gn; jj++) {
+            if (len[jj] == SIZE_MAX)
+                kills += check_chunked(B, T, J, &T->writers[g0 + jj], all + jj * W);
+            else
+                kills += J->kern->check(T->stash_e + off[jj], T->stash_x + off[jj], len[jj],
+                                        all + jj * W, B->alive);
+        }
+        fr_pool_barrier(pool); /* everyone has checked: the marks can go */
+        if (atomic_load(&J->chunked)) {
+            const uint64_t lo = G * W * tid / nt, hi = G * W * (tid + 1) / nt;
+            memset((uint64_t *)zero + lo, 0, (hi - lo) * 8);
+            fr_pool_barrier(pool);
+            if (tid == 0)
+                atomic_store(&J->chunked, 0);
+            fr_pool_barrier(pool);
+        } else {
+            for (uint64_t jj = 0; jj < gn; jj++)
+                for (size_t i = 0; i < len[jj]; i++)
+                    atomic_store_explicit(&zero[jj * W + (T->stash_x[off[jj] + i] >> 6)], 0,
+                                          memory_order_relaxed);
+            /* the next group marks the same bitmap: nobody may start before every
+             * thread has cleared its marks of this one */
+            fr_pool_barrier(pool);
+        }
+    }
+    T->kills += kills;
+}
+
 /* Marks, merges and checks the pass's buckets, all threads in lockstep, a group of
  * B->group buckets at a time. Thread t marks its copy T->bm[g & 1] (one bitmap per
  * bucket of the group); after a barrier each thread ORs its slice of every copy into
@@ -562,7 +651,10 @@ static void round_worker(void *p, unsigned tid, unsigned nt)
     for (unsigned t = 0; t < nt; t++)
         if (J->B->th[t].full)
             return;
-    process(J, tid, nt);
+    if (J->sparse && nt > 1)
+        process_sparse(J, tid, nt);
+    else
+        process(J, tid, nt);
 }
 
 /* ---- the solve ------------------------------------------------------------- */
@@ -604,7 +696,10 @@ static frugal_status run_round(btrim *B, fr_solve_ctx *ctx, unsigned side, uint6
     uint64_t n = ctx->nedges;
     unsigned K = passes_for(B, n, live);
     unsigned k = fr_pack_rice_k(mean_gap(B->bbits, (double)live / (double)n));
-    round_job J = {B, ctx, side, K, 0, k, 0, record, fr_bt_kernels_select(), 0};
+    /* sparse when marking would touch under an eighth of each bitmap's words, so
+     * that merging whole per-thread copies would cost more than atomic marks */
+    int sparse = (double)live / (double)B->buckets * 8 < (double)B->bm_words;
+    round_job J = {B, ctx, side, K, 0, k, 0, record, sparse, 0, fr_bt_kernels_select(), 0};
     for (unsigned t = 0; t < B->threads; t++)
         B->th[t].kills = B->th[t].stored_bits = B->th[t].stored_values = 0;
     for (;;) {

@@ -13,9 +13,11 @@
  * edges at x^1, and never enters a node pair twice (the verifier's no-branch rule);
  * it reports a walk of L edges whose last U endpoint is the partner of e0's.
  *
- * Arena layout (n edges, all u32 unless said): edges[n] | U[n] | V[n] | alive u8[n] |
- * per side: D[n] (dense id of each edge's endpoint) | off[n+1] | list[n] (edges by
- * node) | partner[n] | cnt[n] | pend[n] | then sort scratch 2 x u64[n], reused. */
+ * Arena layout (n edges, all u32 unless said): edges[n] | U[n] | V[n] | ed[2n] (each
+ * edge's dense node ids, U then V, bit 31 of the U id: dead) | per side: off[n+1] |
+ * list[n] (edges by node) | nd[2n] (count, partner per node) | pend[n] | then sort
+ * scratch 2 x u64[n]. Data touched together sits together: peeling is random
+ * access, and a kill costs about one cache line per array it reads. */
 #ifndef FRUGAL_CUCKATOO_TAIL_H
 #define FRUGAL_CUCKATOO_TAIL_H
 
