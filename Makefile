@@ -39,6 +39,7 @@ demo: build
 	$(FRUGAL) verify -e 29 - < $(BUILD)/demo-solutions.txt
 
 bench: build
+	@FRUGAL_BOOTSTRAP_EXTRA="gnuplot-nox" ./scripts/bootstrap.sh
 	./bench/run.sh $(BUILD)
 
 fuzz: deps

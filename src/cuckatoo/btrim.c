@@ -471,6 +471,28 @@ static uint64_t check_chunked(btrim *B, bt_thread *T, round_job *J, fr_pack_writ
     return kills;
 }
 
+/* Decodes stream w into the stash at *used (releasing its blocks) and hashes it to
+ * local nodes: the stash then holds its edges at stash_e + *off and their nodes at
+ * stash_x + *off, *len of them. A stream longer than the stash's free room is left
+ * in place (*len = SIZE_MAX) for the chunked path, which marks it into chunk_bm. */
+static void load_stream(btrim *B, bt_thread *T, round_job *J, fr_pack_writer *w, size_t *used,
+                        size_t *off, size_t *len, uint64_t *chunk_bm)
+{
+    if (fr_pack_writer_count(w) > B->stash_cap - *used) {
+        *len = SIZE_MAX;
+        mark_chunked(B, T, J, w, chunk_bm);
+        return;
+    }
+    *off = *used;
+    if (fr_pack_decode(&T->pool, w, T->stash_e + *used, B->stash_cap - *used, 1, len) !=
+        FRUGAL_OK) {
+        T->corrupt = 1; /* our own streams: a broken invariant */
+        *len = 0;
+    }
+    hash_local(B, J, T->stash_e + *used, T->stash_x + *used, *len);
+    *used += *len;
+}
+
 /* Sparse passes (few edges per bucket): every thread marks copy 0 directly with an
  * atomic OR (rarely contended), so there are no per-thread copies to merge, and
  * clears only the words it set once all threads have checked. Three barriers per
@@ -488,27 +510,18 @@ static void process_sparse(round_job *J, unsigned tid, unsigned nt)
         const uint64_t gn = J->nb - g0 < G ? J->nb - g0 : G;
         size_t used = 0;
         for (uint64_t jj = 0; jj < gn; jj++) {
-            fr_pack_writer *w = &T->writers[g0 + jj];
-            if (fr_pack_writer_count(w) > B->stash_cap - used) {
-                /* too long for the stash: marked in chunks into this thread's own
-                 * copy, OR-ed into copy 0 below */
-                len[jj] = SIZE_MAX;
+            /* a stream too long for the stash is marked in chunks into this thread's
+             * own copy, OR-ed into copy 0 below */
+            load_stream(B, T, J, &T->writers[g0 + jj], &used, &off[jj], &len[jj],
+                        T->bm[1] + jj * W);
+            if (len[jj] == SIZE_MAX) {
                 atomic_store(&J->chunked, 1);
-                mark_chunked(B, T, J, w, T->bm[1] + jj * W);
                 continue;
             }
-            off[jj] = used;
-            if (fr_pack_decode(&T->pool, w, T->stash_e + used, B->stash_cap - used, 1, &len[jj]) !=
-                FRUGAL_OK) {
-                T->corrupt = 1;
-                len[jj] = 0;
-            }
-            uint32_t *x = T->stash_x + used;
-            hash_local(B, J, T->stash_e + used, x, len[jj]);
+            const uint32_t *x = T->stash_x + off[jj];
             for (size_t i = 0; i < len[jj]; i++)
                 atomic_fetch_or_explicit(&zero[jj * W + (x[i] >> 6)], 1ull << (x[i] & 63),
                                          memory_order_relaxed);
-            used += len[jj];
         }
         if (tid == 0 && fr_stopped(J->ctx))
             atomic_store(&J->abort, 1);
@@ -576,20 +589,13 @@ static void process(round_job *J, unsigned tid, unsigned nt)
         uint64_t *mine = T->bm[buf];
         size_t used = 0;
         for (uint64_t jj = 0; jj < gn; jj++) {
-            fr_pack_writer *w = &T->writers[g0 + jj];
-            if (fr_pack_writer_count(w) > B->stash_cap - used) {
-                len[jj] = SIZE_MAX;
-                mark_chunked(B, T, J, w, mine + jj * W);
+            load_stream(B, T, J, &T->writers[g0 + jj], &used, &off[jj], &len[jj], mine + jj * W);
+            if (len[jj] == SIZE_MAX)
                 continue;
-            }
-            off[jj] = used;
-            if (fr_pack_decode(&T->pool, w, T->stash_e + used, B->stash_cap - used, 1, &len[jj]) !=
-                FRUGAL_OK) {
-                T->corrupt = 1; /* our own streams: a broken invariant */
-                len[jj] = 0;
-            }
-            hash_mark(B, J, T->stash_e + used, T->stash_x + used, len[jj], mine + jj * W);
-            used += len[jj];
+            const uint32_t *x = T->stash_x + off[jj];
+            uint64_t *bm = mine + jj * W;
+            for (size_t i = 0; i < len[jj]; i++)
+                bm[x[i] >> 6] |= 1ull << (x[i] & 63);
         }
         uint64_t *zero = B->th[0].bm[buf];
         if (tid == 0 && fr_stopped(J->ctx))
@@ -745,9 +751,7 @@ static frugal_status bt_solve(void *state, fr_solve_ctx *ctx, fr_sols *sols)
 {
     btrim *B = state;
     uint64_t n = ctx->nedges, live = n;
-    memset(B->alive, 0xff, B->words * 8);
-    if (n % 64)
-        B->alive[B->words - 1] = (1ull << (n % 64)) - 1;
+    fr_bitmap_fill(B->alive, B->words, n);
     for (unsigned t = 0; t < B->threads; t++) {
         memset(B->th[t].bm[0], 0, B->group * B->bm_words * 8);
         memset(B->th[t].bm[1], 0, B->group * B->bm_words * 8);

@@ -181,9 +181,7 @@ static frugal_status lean_solve(void *state, fr_solve_ctx *ctx, fr_sols *sols)
 {
     lean *L = state;
     uint64_t n = ctx->nedges, alive = n;
-    memset(L->alive, 0xff, L->words * 8);
-    if (n % 64)
-        L->alive[L->words - 1] = (1ull << (n % 64)) - 1;
+    fr_bitmap_fill(L->alive, L->words, n);
     unsigned r = 0, idle = 0;
     round_job job;
     memset(&job, 0, sizeof job);

@@ -40,6 +40,15 @@ typedef struct fr_solve_ctx {
 void fr_log_round(fr_solve_ctx *ctx, unsigned round, uint64_t alive, uint64_t before,
                   const char *phase);
 
+/* Sets bits 0..n-1 of a bitmap of `words` 64-bit words (every edge alive). */
+static inline void fr_bitmap_fill(uint64_t *bits, uint64_t words, uint64_t n)
+{
+    for (uint64_t w = 0; w < words; w++)
+        bits[w] = ~0ull;
+    if (n % 64)
+        bits[words - 1] = (1ull << (n % 64)) - 1;
+}
+
 /* Nonzero when a stop was requested. */
 static inline int fr_stopped(const fr_solve_ctx *ctx)
 {
