@@ -334,6 +334,7 @@ typedef struct round_job {
     unsigned side, K, pass, k;
     uint64_t nb;      /* buckets in this pass */
     int record;       /* add stored bytes and values to the threads' counters */
+    int all_live;     /* round 0: every edge is alive, no need to read the bitmap */
     int sparse;       /* few edges per bucket: mark copy 0 directly, no merge */
     atomic_int chunked; /* a group had a stream longer than the stash (sparse mode) */
     const fr_bt_kernels *kern;
@@ -398,15 +399,26 @@ static void distribute(round_job *J, unsigned tid)
     T->stage_n[B->buckets] = 0; /* the trash slot */
     uint32_t buf[GATHER], xs[GATHER];
     uint64_t w = T->w_lo, bits = T->w_lo < T->w_hi ? B->alive[T->w_lo] : 0;
+    const uint64_t e_hi = T->w_hi * 64 < ctx->nedges ? T->w_hi * 64 : ctx->nedges;
+    uint64_t e = T->w_lo * 64; /* all_live: the next edge */
     for (unsigned batch = 0;; batch++) {
         if ((batch & 63) == 0 && fr_stopped(ctx)) {
             atomic_store(&J->abort, 1);
             return;
         }
-        size_t k = J->kern->gather(B->alive, &w, T->w_hi, &bits, buf, GATHER);
+        size_t k;
+        if (J->all_live) { /* consecutive edges: no bitmap to read, sequential hashing */
+            k = e_hi - e < GATHER ? (size_t)(e_hi - e) : GATHER;
+            for (size_t i = 0; i < k; i++)
+                buf[i] = (uint32_t)(e + i);
+            ctx->sip->seq(ctx->keys, (uint32_t)e, k, J->side, ctx->mask, xs);
+            e += k;
+        } else {
+            k = J->kern->gather(B->alive, &w, T->w_hi, &bits, buf, GATHER);
+            ctx->sip->nodes(ctx->keys, buf, k, J->side, ctx->mask, xs);
+        }
         if (!k)
             break;
-        ctx->sip->nodes(ctx->keys, buf, k, J->side, ctx->mask, xs);
         if (stage_edges(J, T, buf, xs, k))
             break;
     }
@@ -705,7 +717,8 @@ static frugal_status run_round(btrim *B, fr_solve_ctx *ctx, unsigned side, uint6
     /* sparse when marking would touch under an eighth of each bitmap's words, so
      * that merging whole per-thread copies would cost more than atomic marks */
     int sparse = (double)live / (double)B->buckets * 8 < (double)B->bm_words;
-    round_job J = {B, ctx, side, K, 0, k, 0, record, sparse, 0, fr_bt_kernels_select(), 0};
+    round_job J = {B, ctx, side, K, 0, k, 0, record, live == n, sparse, 0,
+                   fr_bt_kernels_select(), 0};
     for (unsigned t = 0; t < B->threads; t++)
         B->th[t].kills = B->th[t].stored_bits = B->th[t].stored_values = 0;
     for (;;) {
@@ -733,6 +746,9 @@ static frugal_status run_round(btrim *B, fr_solve_ctx *ctx, unsigned side, uint6
         if (K >= B->buckets || K >= MAX_PASSES * 16)
             return FRUGAL_ERR_BUDGET;
         K *= 2;
+        /* passes that completed killed edges, and the new partition can give them to
+         * another pass: read the bitmap from now on */
+        J.all_live = 0;
         for (unsigned t = 0; t < B->threads; t++)
             B->th[t].stored_bits = B->th[t].stored_values = 0;
     }

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "hash/poseidon2.h"
+
 typedef __m256i V;
 #define LANES 8
 
@@ -16,29 +18,28 @@ static inline V v_min(V a, V b) { return _mm256_min_epu32(a, b); }
 static inline V v_and(V a, V b) { return _mm256_and_si256(a, b); }
 #define V_SRLI(x, n) _mm256_srli_epi32((x), (n))
 #define V_SLLI(x, n) _mm256_slli_epi32((x), (n))
-#define V_SRAI(x, n) _mm256_srai_epi32((x), (n))
+static inline V v_mul(V a, V b) { return _mm256_mul_epi32(a, b); }
+static inline V v_sub64(V a, V b) { return _mm256_sub_epi64(a, b); }
 
-/* Even lanes: products of the low words of each 64-bit lane; odd lanes: of the high
- * words shifted down. q = low(ab) * p^-1 makes ab - q*p divisible by 2^32; the high
- * word of that difference is the result, in (-p, p) for |a|, |b| <= p. */
-static inline V mont_half(V a, V b)
+/* Moves go to the shuffle unit (vpshufd runs on ports 1 and 5; a 64-bit shift
+ * would take port 0 or 1 from the multiplier). */
+static inline V v_hi(V x) { return _mm256_shuffle_epi32(x, 0xf5); }
+static inline V v_merge(V e, V o) { return _mm256_blend_epi32(v_hi(e), o, 0xaa); }
+
+/* One vshufps: lanes (0, 1, 2, 3) of each 128-bit half receive the results of lanes
+ * (0, 2, 1, 3). */
+static inline V v_merge_x(V e, V o)
 {
-    const V pinv = _mm256_set1_epi32((int)0x88000001u), p = _mm256_set1_epi32(0x78000001);
-    V ab = _mm256_mul_epi32(a, b);
-    V q = _mm256_mul_epi32(ab, pinv);
-    return _mm256_sub_epi64(ab, _mm256_mul_epi32(q, p)); /* result in the high word */
+    return _mm256_castps_si256(_mm256_shuffle_ps(_mm256_castsi256_ps(e), _mm256_castsi256_ps(o), 0xdd));
 }
 
-static inline V v_mont(V a, V b)
+/* x / 2 for canonical x: x >> 1, plus (p + 1) / 2 when x is odd (vpsign keeps the
+ * constant where x & 1 is 1 and zeroes it where it is 0). */
+static inline V v_half(V x)
 {
-    V e = mont_half(a, b);
-    V o = mont_half(_mm256_srli_epi64(a, 32), _mm256_srli_epi64(b, 32));
-    return _mm256_blend_epi32(_mm256_srli_epi64(e, 32), o, 0xaa);
+    V odd = _mm256_and_si256(x, _mm256_set1_epi32(1));
+    return _mm256_add_epi32(_mm256_srli_epi32(x, 1), _mm256_sign_epi32(_mm256_set1_epi32((FR_P2_P + 1) / 2), odd));
 }
-
-static inline V v_mont_half(V a, V b) { return mont_half(a, b); }
-static inline V v_lo(V x) { return _mm256_srli_epi64(x, 32); }
-static inline V v_merge(V e, V o) { return _mm256_blend_epi32(_mm256_srli_epi64(e, 32), o, 0xaa); }
 
 #include "hash/poseidon2_simd.h"
 

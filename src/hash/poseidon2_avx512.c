@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "hash/poseidon2.h"
+
 typedef __m512i V;
 #define LANES 16
 
@@ -16,27 +18,21 @@ static inline V v_min(V a, V b) { return _mm512_min_epu32(a, b); }
 static inline V v_and(V a, V b) { return _mm512_and_si512(a, b); }
 #define V_SRLI(x, n) _mm512_srli_epi32((x), (n))
 #define V_SLLI(x, n) _mm512_slli_epi32((x), (n))
-#define V_SRAI(x, n) _mm512_srai_epi32((x), (n))
+static inline V v_mul(V a, V b) { return _mm512_mul_epi32(a, b); }
+static inline V v_sub64(V a, V b) { return _mm512_sub_epi64(a, b); }
+static inline V v_hi(V x) { return _mm512_shuffle_epi32(x, (_MM_PERM_ENUM)0xf5); }
 
-/* See poseidon2_avx2.c: the same signed Montgomery product on 64-bit halves. */
-static inline V mont_half(V a, V b)
+/* One masked shuffle: the even lanes take the odd words of e, the odd lanes keep o. */
+static inline V v_merge(V e, V o) { return _mm512_mask_shuffle_epi32(o, 0x5555, e, (_MM_PERM_ENUM)0xf5); }
+static inline V v_merge_x(V e, V o) { return v_merge(e, o); }
+
+/* x / 2 for canonical x: x >> 1, plus (p + 1) / 2 where x is odd. */
+static inline V v_half(V x)
 {
-    const V pinv = _mm512_set1_epi32((int)0x88000001u), p = _mm512_set1_epi32(0x78000001);
-    V ab = _mm512_mul_epi32(a, b);
-    V q = _mm512_mul_epi32(ab, pinv);
-    return _mm512_sub_epi64(ab, _mm512_mul_epi32(q, p));
+    __mmask16 odd = _mm512_test_epi32_mask(x, _mm512_set1_epi32(1));
+    V h = _mm512_srli_epi32(x, 1);
+    return _mm512_mask_add_epi32(h, odd, h, _mm512_set1_epi32((FR_P2_P + 1) / 2));
 }
-
-static inline V v_mont(V a, V b)
-{
-    V e = mont_half(a, b);
-    V o = mont_half(_mm512_srli_epi64(a, 32), _mm512_srli_epi64(b, 32));
-    return _mm512_mask_blend_epi32(0xaaaa, _mm512_srli_epi64(e, 32), o);
-}
-
-static inline V v_mont_half(V a, V b) { return mont_half(a, b); }
-static inline V v_lo(V x) { return _mm512_srli_epi64(x, 32); }
-static inline V v_merge(V e, V o) { return _mm512_mask_blend_epi32(0xaaaa, _mm512_srli_epi64(e, 32), o); }
 
 #include "hash/poseidon2_simd.h"
 
