@@ -41,6 +41,10 @@ static inline V v_half(V x)
     return _mm256_add_epi32(_mm256_srli_epi32(x, 1), _mm256_sign_epi32(_mm256_set1_epi32((FR_P2_P + 1) / 2), odd));
 }
 
+static inline V v_even64(V x) { return _mm256_blend_epi32(x, _mm256_setzero_si256(), 0xaa); }
+static inline V v_odd64(V x) { return _mm256_srli_epi64(x, 32); }
+
+#define P_SBOX_GROUP 4
 #include "hash/poseidon2_simd.h"
 
 /* r[j] = row j (8 words) -> r[w] = column w. */

@@ -34,27 +34,49 @@ static inline V v_half(V x)
     return _mm512_mask_add_epi32(h, odd, h, _mm512_set1_epi32((FR_P2_P + 1) / 2));
 }
 
+static inline V v_even64(V x) { return _mm512_maskz_mov_epi32(0x5555, x); }
+static inline V v_odd64(V x) { return _mm512_srli_epi64(x, 32); }
+
+#define P_SBOX_GROUP 8
 #include "hash/poseidon2_simd.h"
 
-static inline V lane_index(int stride)
+/* r[j] = row j (16 words) -> r[w] = column w, in four rounds of 16 shuffles: words
+ * within 128-bit lanes (unpack), then 128-bit lanes across registers. */
+static inline void transpose16(V r[16])
 {
-    return _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
-                                                14, 15),
-                              _mm512_set1_epi32(stride));
+    V t[16], u[16];
+    for (int i = 0; i < 16; i += 2) {
+        t[i] = _mm512_unpacklo_epi32(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_epi32(r[i], r[i + 1]);
+    }
+    /* u[4g + c], lane k: word 4k + c of rows 4g..4g+3 */
+    for (int g = 0; g < 4; g++) {
+        u[4 * g] = _mm512_unpacklo_epi64(t[4 * g], t[4 * g + 2]);
+        u[4 * g + 1] = _mm512_unpackhi_epi64(t[4 * g], t[4 * g + 2]);
+        u[4 * g + 2] = _mm512_unpacklo_epi64(t[4 * g + 1], t[4 * g + 3]);
+        u[4 * g + 3] = _mm512_unpackhi_epi64(t[4 * g + 1], t[4 * g + 3]);
+    }
+    for (int c = 0; c < 4; c++) {
+        V x0 = _mm512_shuffle_i32x4(u[c], u[4 + c], 0x88);      /* words c, 8+c of groups 0, 1 */
+        V y0 = _mm512_shuffle_i32x4(u[c], u[4 + c], 0xdd);      /* words 4+c, 12+c */
+        V x1 = _mm512_shuffle_i32x4(u[8 + c], u[12 + c], 0x88); /* the same for groups 2, 3 */
+        V y1 = _mm512_shuffle_i32x4(u[8 + c], u[12 + c], 0xdd);
+        r[c] = _mm512_shuffle_i32x4(x0, x1, 0x88);
+        r[8 + c] = _mm512_shuffle_i32x4(x0, x1, 0xdd);
+        r[4 + c] = _mm512_shuffle_i32x4(y0, y1, 0x88);
+        r[12 + c] = _mm512_shuffle_i32x4(y0, y1, 0xdd);
+    }
 }
+
+static inline V load(const void *p) { return _mm512_loadu_si512(p); }
 
 static inline void load_states(const uint32_t *st, V s[16])
 {
-    const V idx = lane_index(16);
+    for (int j = 0; j < 16; j++)
+        s[j] = load(st + 16 * j);
+    transpose16(s);
     for (int w = 0; w < 16; w++)
-        s[w] = p_to_mont(_mm512_i32gather_epi32(idx, (const void *)(st + w), 4));
-}
-
-static inline void store_words(const V s[16], int first, int count, uint32_t *out, int stride)
-{
-    const V idx = lane_index(stride);
-    for (int w = 0; w < count; w++)
-        _mm512_i32scatter_epi32((void *)(out + w), idx, p_from_mont(s[first + w]), 4);
+        s[w] = p_to_mont(s[w]);
 }
 
 static void permute16(uint32_t *st)
@@ -62,7 +84,41 @@ static void permute16(uint32_t *st)
     V s[16];
     load_states(st, s);
     p_permute_mont(s);
-    store_words(s, 0, 16, st, 16);
+    for (int w = 0; w < 16; w++)
+        s[w] = p_from_mont(s[w]);
+    transpose16(s);
+    for (int j = 0; j < 16; j++)
+        _mm512_storeu_si512((void *)(st + 16 * j), s[j]);
+}
+
+/* Words 0..7 of the 16 states, canonical, to out (8 words per state): two rounds of
+ * unpacks leave state 4k + c's words 0..3 and 4..7 in lane k of u[c] and u[4 + c];
+ * one two-source permute per pair of states lines them up. */
+static inline void store_digests(const V s[16], uint32_t *out)
+{
+    V r[8], t[8], u[8];
+    for (int w = 0; w < 8; w++)
+        r[w] = p_from_mont(s[w]);
+    for (int i = 0; i < 8; i += 2) {
+        t[i] = _mm512_unpacklo_epi32(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_epi32(r[i], r[i + 1]);
+    }
+    for (int g = 0; g < 2; g++) {
+        u[4 * g] = _mm512_unpacklo_epi64(t[4 * g], t[4 * g + 2]);
+        u[4 * g + 1] = _mm512_unpackhi_epi64(t[4 * g], t[4 * g + 2]);
+        u[4 * g + 2] = _mm512_unpacklo_epi64(t[4 * g + 1], t[4 * g + 3]);
+        u[4 * g + 3] = _mm512_unpackhi_epi64(t[4 * g + 1], t[4 * g + 3]);
+    }
+    const V lanes01 = _mm512_setr_epi64(0, 1, 8, 9, 2, 3, 10, 11);
+    const V lanes23 = _mm512_setr_epi64(4, 5, 12, 13, 6, 7, 14, 15);
+    for (int c = 0; c < 4; c++) {
+        V a = _mm512_permutex2var_epi64(u[c], lanes01, u[4 + c]); /* states c, 4 + c */
+        V b = _mm512_permutex2var_epi64(u[c], lanes23, u[4 + c]); /* states 8 + c, 12 + c */
+        _mm256_storeu_si256((__m256i *)(void *)(out + 8 * c), _mm512_castsi512_si256(a));
+        _mm256_storeu_si256((__m256i *)(void *)(out + 8 * (4 + c)), _mm512_extracti64x4_epi64(a, 1));
+        _mm256_storeu_si256((__m256i *)(void *)(out + 8 * (8 + c)), _mm512_castsi512_si256(b));
+        _mm256_storeu_si256((__m256i *)(void *)(out + 8 * (12 + c)), _mm512_extracti64x4_epi64(b, 1));
+    }
 }
 
 static void compress16(const uint32_t *in, uint32_t *out)
@@ -70,22 +126,20 @@ static void compress16(const uint32_t *in, uint32_t *out)
     V s[16];
     load_states(in, s);
     p_permute_mont(s);
-    store_words(s, 0, 8, out, 8);
+    store_digests(s, out);
 }
 
-/* Cell w of block j is the u16 at byte 16j + 2w; the last cell is read as the top
- * half of bytes 12..15 so that no gather reads past the block. */
+/* Block j's eight u16 cells widened to words 0..7 of row j, words 8..15 zero. */
 static void leaves16(const uint8_t *blocks, uint32_t *out)
 {
-    const V idx = lane_index(16), low16 = _mm512_set1_epi32(0xffff);
     V s[16];
-    for (int w = 0; w < 7; w++)
-        s[w] = p_to_mont(_mm512_and_si512(_mm512_i32gather_epi32(idx, (const void *)(blocks + 2 * w), 1), low16));
-    s[7] = p_to_mont(_mm512_srli_epi32(_mm512_i32gather_epi32(idx, (const void *)(blocks + 12), 1), 16));
-    for (int w = 8; w < 16; w++)
-        s[w] = _mm512_setzero_si512();
+    for (int j = 0; j < 16; j++)
+        s[j] = _mm512_zextsi256_si512(_mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(const void *)(blocks + 16 * j))));
+    transpose16(s);
+    for (int w = 0; w < 8; w++)
+        s[w] = p_to_mont(s[w]);
     p_permute_mont(s);
-    store_words(s, 0, 8, out, 8);
+    store_digests(s, out);
 }
 
 /* Tails of 2..15 states run padded; a single state runs on the scalar code. */

@@ -15,6 +15,8 @@
  *   v_merge_x(e,o)         the same words in a lane order that may swap lanes 1 and 2
  *                          of every group of 4 (an involution, see p_full_round)
  *   v_half(x)              x / 2 mod p for canonical x, canonical
+ *   v_even64, v_odd64      the even or the odd words zero-extended to 64 bits
+ *   P_SBOX_GROUP           S-boxes of a full round computed side by side (4 or 8)
  *
  * Arithmetic (all in Montgomery form, x * 2^32 mod p):
  *   - Linear layers take and give canonical words (< p); an addition is add, subtract
@@ -120,54 +122,43 @@ static inline void p_external(V s[16])
     }
 }
 
-/* x^7 of the even words of four vectors, stage by stage: four independent chains
- * side by side in program order, so that the scheduler always holds ready work (one
- * S-box alone is a chain of 4 dependent products, ~50 cycles). */
-static inline void p_pow7_odd4(V x[4])
+/* x^7 of the even words of n = 2 * P_SBOX_GROUP vectors, stage by stage: n
+ * independent chains side by side in program order. One S-box alone is a chain of
+ * three dependent products (about 60 cycles) and the scheduler only looks about 100
+ * instructions ahead, so S-boxes issued one after another leave the multipliers
+ * idle; the backend picks the group size that measures best (more chains also mean
+ * more registers). */
+static inline void p_pow7_odd_group(V x[2 * P_SBOX_GROUP])
 {
-    V x2[4], x3[4], x4[4];
-    for (int i = 0; i < 4; i++)
+    enum { N = 2 * P_SBOX_GROUP };
+    V x2[N], x3[N], x4[N];
+    for (int i = 0; i < N; i++)
         x2[i] = v_hi(p_mont_odd(x[i], x[i]));
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < N; i++) {
         x3[i] = v_hi(p_mont_odd(x2[i], x[i]));
         x4[i] = v_hi(p_mont_odd(x2[i], x2[i]));
     }
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < N; i++)
         x[i] = p_mont_odd(x3[i], x4[i]);
 }
 
 /* A full round; rc holds the round's 16 constants minus p (Montgomery form). Every
  * S-box output goes through v_merge_x, so every vector gets the same lane order:
  * the backends call full rounds in blocks of four, and a swap applied an even
- * number of times leaves the lanes in place. Each chunk's M4 follows its S-boxes so
- * that it overlaps the next chunk's. */
+ * number of times leaves the lanes in place. */
 static inline void p_full_round(V s[16], const uint32_t *rc)
 {
-    for (int c = 0; c < 16; c += 4) {
-        V e[4], o[4];
-        for (int i = 0; i < 2; i++) {
-            e[2 * i] = v_add(s[c + i], v_set1(rc[c + i]));
-            e[2 * i + 1] = v_hi(e[2 * i]);
+    for (int c = 0; c < 16; c += P_SBOX_GROUP) {
+        V h[2 * P_SBOX_GROUP];
+        for (int i = 0; i < P_SBOX_GROUP; i++) {
+            h[2 * i] = v_add(s[c + i], v_set1(rc[c + i]));
+            h[2 * i + 1] = v_hi(h[2 * i]);
         }
-        p_pow7_odd4(e);
-        for (int i = 0; i < 2; i++) {
-            o[2 * i] = v_add(s[c + 2 + i], v_set1(rc[c + 2 + i]));
-            o[2 * i + 1] = v_hi(o[2 * i]);
-        }
-        p_pow7_odd4(o);
-        s[c] = p_canon(v_merge_x(e[0], e[1]));
-        s[c + 1] = p_canon(v_merge_x(e[2], e[3]));
-        s[c + 2] = p_canon(v_merge_x(o[0], o[1]));
-        s[c + 3] = p_canon(v_merge_x(o[2], o[3]));
-        p_m4(s + c);
+        p_pow7_odd_group(h);
+        for (int i = 0; i < P_SBOX_GROUP; i++)
+            s[c + i] = p_canon(v_merge_x(h[2 * i], h[2 * i + 1]));
     }
-    for (int i = 0; i < 4; i++) {
-        V col = p_add(p_add(s[i], s[4 + i]), p_add(s[8 + i], s[12 + i]));
-        s[i] = p_add(s[i], col);
-        s[4 + i] = p_add(s[4 + i], col);
-        s[8 + i] = p_add(s[8 + i], col);
-        s[12 + i] = p_add(s[12 + i], col);
-    }
+    p_external(s);
 }
 
 /* ---- Partial rounds ------------------------------------------------------------ */
@@ -205,8 +196,12 @@ static inline V p_quad(V x)
     return p_add(t, t);
 }
 
-/* (a, b) -> (a + b, a - b) for the five pairs, and back: ((u + v) / 2, (u - v) / 2). */
+/* (a, b) -> (u, v) = (a + b, a - b) for the five pairs, and back: a = (u + v) / 2,
+ * b = (u - v) / 2. The pair (9, 13), d = 2^-8, keeps t = v / d instead of v: then
+ * t' = u and u' = 2S + d^2 t, one division (by 2^16) per round instead of two. */
 static const int p_pair_a[5] = {3, 4, 5, 9, 12}, p_pair_b[5] = {6, 7, 8, 13, 15};
+
+static inline V p_mont(V a, V b);
 
 static inline void p_pairs_in(V s[16])
 {
@@ -215,10 +210,12 @@ static inline void p_pairs_in(V s[16])
         s[p_pair_a[i]] = p_add(a, b);
         s[p_pair_b[i]] = p_sub(a, b);
     }
+    s[13] = p_mont(s[13], v_set1(0x0ffffdde)); /* 2^8 * 2^32 mod p: times 2^8 */
 }
 
 static inline void p_pairs_out(V s[16])
 {
+    s[13] = p_div(s[13], 8);
     for (int i = 0; i < 5; i++) {
         V u = s[p_pair_a[i]], v = s[p_pair_b[i]];
         s[p_pair_a[i]] = v_half(p_add(u, v));
@@ -226,58 +223,71 @@ static inline void p_pairs_out(V s[16])
     }
 }
 
-/* One partial round on the paired state; rc is the round constant minus p. Only the
- * S-box on lane 0 and the few additions that take the sum wait on each other; the
- * sum of lanes 1..15 and the diagonal products are computed alongside. */
-static inline void p_partial_round(V s[16], const uint32_t *rc)
+/* Sum of lanes 1..15 of the paired state: s1 + s2 + s10 + s11 + s14 + the five u. */
+static inline V p_tail(const V s[16])
 {
-    V v0 = p_sbox(v_add(s[0], v_set1(*rc)));
-    /* lanes 1..15 sum to s1 + s2 + s10 + s11 + s14 + the five u */
-    V tail = p_add(p_add(p_add(s[1], s[2]), p_add(s[10], s[11])),
-                   p_add(p_add(p_add(s[14], s[3]), p_add(s[4], s[5])), p_add(s[9], s[12])));
-    V d2 = p_add(s[2], s[2]);
-    p_parts d10 = p_div_parts(s[10], 2), d11 = p_div_parts(s[11], 3);
-    p_parts d14 = p_div_parts(s[14], 4);
-    p_parts a9 = p_div_parts(s[13], 8), a12 = p_div_parts(s[15], 27); /* d v */
-    V v3 = v_half(s[3]), a3 = v_half(s[6]);
-    V v4 = p_triple(s[4]), a4 = p_triple(s[7]);
-    V v5 = p_quad(s[5]), a5 = p_quad(s[8]);
-    V v9 = p_div(s[9], 8), v12 = p_div(s[12], 27);
+    return p_add(p_add(p_add(s[1], s[2]), p_add(s[10], s[11])),
+                 p_add(p_add(p_add(s[14], s[3]), p_add(s[4], s[5])), p_add(s[9], s[12])));
+}
 
-    V sum = p_add(tail, v0);
-    s[0] = p_sub(tail, v0); /* sum - 2 v0 */
-    V sum2 = p_add(sum, sum);
-    s[1] = p_add(sum, s[1]);
-    s[2] = p_add(sum, d2);
-    s[10] = p_add_div(sum, d10);
-    s[11] = p_add_div(sum, d11);
-    s[14] = p_sub_div(sum, d14);
-    s[3] = p_add(sum2, a3);
-    s[6] = v3;
-    s[4] = p_add(sum2, a4);
-    s[7] = v4;
-    s[5] = p_add(sum2, a5);
-    s[8] = v5;
-    s[9] = p_add_div(sum2, a9);
-    s[13] = v9;
-    s[12] = p_add_div(sum2, a12);
-    s[15] = v12;
+/* The 13 partial rounds; rc holds their constants minus p, rcm the constants. Lane 0 goes through the
+ * S-box in a chain of 13 (about 60 cycles each), so the loop is skewed: round r
+ * computes lane 0 of round r + 1 from the sum and starts its S-box before updating
+ * lanes 1..15, and the scheduler finds their ~150 instructions ready while the
+ * S-box runs. Lanes 1..15 are updated with the sum and the diagonal, on the paired
+ * state (u, v). */
+static inline void p_partial_rounds(V s[16], const uint32_t *rc, const uint32_t *rcm)
+{
+    p_pairs_in(s);
+    V v0 = p_sbox(v_add(s[0], v_set1(rc[0])));
+    V tail = p_tail(s);
+    for (int r = 0; r < 13; r++) {
+        V sum = p_add(tail, v0);
+        if (r < 12) /* lane 0 is sum - 2 v0 = tail - v0; rc + tail is ready early */
+            v0 = p_sbox(v_sub(p_add(tail, v_set1(rcm[r + 1])), v0));
+        else
+            s[0] = p_sub(tail, v0);
+        V d2 = p_add(s[2], s[2]);
+        p_parts d10 = p_div_parts(s[10], 2), d11 = p_div_parts(s[11], 3);
+        p_parts d14 = p_div_parts(s[14], 4);
+        p_parts a9 = p_div_parts(s[13], 16), a12 = p_div_parts(s[15], 27); /* d^2 t, d v */
+        V v3 = v_half(s[3]), a3 = v_half(s[6]);
+        V v4 = p_triple(s[4]), a4 = p_triple(s[7]);
+        V v5 = p_quad(s[5]), a5 = p_quad(s[8]);
+        V v9 = s[9], v12 = p_div(s[12], 27);
+        V sum2 = p_add(sum, sum);
+        s[1] = p_add(sum, s[1]);
+        s[2] = p_add(sum, d2);
+        s[10] = p_add_div(sum, d10);
+        s[11] = p_add_div(sum, d11);
+        s[14] = p_sub_div(sum, d14);
+        s[3] = p_add(sum2, a3);
+        s[6] = v3;
+        s[4] = p_add(sum2, a4);
+        s[7] = v4;
+        s[5] = p_add(sum2, a5);
+        s[8] = v5;
+        s[9] = p_add_div(sum2, a9);
+        s[13] = v9;
+        s[12] = p_add_div(sum2, a12);
+        s[15] = v12;
+        tail = p_tail(s);
+    }
+    p_pairs_out(s);
 }
 
 /* The permutation of LANES states in Montgomery form. */
 static inline void p_permute_mont(V s[16])
 {
     const uint32_t *full = &FR_P2_RC_FULL_MS[0][0], *part = FR_P2_RC_PART_MS;
+    const uint32_t *partm = FR_P2_RC_PART_MONT;
     /* read the constants from memory (a broadcast load each) rather than have the
      * compiler build each one in a register */
-    __asm__("" : "+r"(full), "+r"(part));
+    __asm__("" : "+r"(full), "+r"(part), "+r"(partm));
     p_external(s);
     for (int r = 0; r < 4; r++)
         p_full_round(s, full + 16 * r);
-    p_pairs_in(s);
-    for (int r = 0; r < 13; r++)
-        p_partial_round(s, part + r);
-    p_pairs_out(s);
+    p_partial_rounds(s, part, partm);
     for (int r = 4; r < 8; r++)
         p_full_round(s, full + 16 * r);
 }
@@ -288,5 +298,9 @@ static inline V p_mont(V a, V b)
 }
 
 static inline V p_to_mont(V x) { return p_mont(x, v_set1(FR_P2_R2)); }
-static inline V p_from_mont(V x) { return p_mont(x, v_set1(1)); }
+
+/* x / 2^32 for x in Montgomery form: the Montgomery reduction of x itself (no product
+ * to form), on the even and odd words zero-extended to 64 bits. */
+static inline V p_redc_odd(V c) { return v_sub64(c, v_mul(v_mul(c, v_set1(FR_P2_PINV)), P_VP)); }
+static inline V p_from_mont(V x) { return p_canon(v_merge(p_redc_odd(v_even64(x)), p_redc_odd(v_odd64(x)))); }
 #endif
