@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PREFIX ?= /usr/local
 FRUGAL = ./$(BUILD)/cli/frugal
 
-.PHONY: all deps build asan test test-release test-asan demo bench install clean fuzz
+.PHONY: all deps build asan test test-release test-asan demo bench bench-targets install clean fuzz
 
 all: build
 
@@ -41,6 +41,11 @@ demo: build
 bench: build
 	@FRUGAL_BOOTSTRAP_EXTRA="gnuplot-nox" ./scripts/bootstrap.sh
 	./bench/run.sh $(BUILD)
+
+# The memory targets on Grin's published graphs: C29 in 512 MiB, two C31 graphs in 2 GiB,
+# C31 lean, C32 in 4 GiB (about 15 minutes on 2 cores, up to 4 GiB of RAM).
+bench-targets: build
+	./bench/targets.sh $(BUILD) | tee $(BUILD)/bench-targets.jsonl
 
 fuzz: deps
 	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFRUGAL_FUZZ=ON -DFRUGAL_BENCH=OFF

@@ -3,8 +3,8 @@
 # bench/run_<area>.sh BUILD_DIR. Settings by environment:
 #   BENCH_AREAS     which runners             (default: all of them)
 #   BENCH_EDGEBITS  solver edge bits          (default "19 25 29 31")
-#   BENCH_SOLVERS   solvers to compare        (default "lean")
-#   BENCH_NONCES    graphs per size           (default 3; C31+ use 2)
+#   BENCH_SOLVERS   solvers to compare        (default "lean mean packed slean")
+#   BENCH_NONCES    graphs per size           (default 5; 3 at C29, 2 at C31 and up)
 #   BENCH_THREADS   threads                   (default: all CPUs)
 set -eu
 build=${1:-build}

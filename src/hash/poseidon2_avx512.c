@@ -40,22 +40,29 @@ static inline V v_odd64(V x) { return _mm512_srli_epi64(x, 32); }
 #define P_SBOX_GROUP 8
 #include "hash/poseidon2_simd.h"
 
-/* r[j] = row j (16 words) -> r[w] = column w, in four rounds of 16 shuffles: words
- * within 128-bit lanes (unpack), then 128-bit lanes across registers. */
-static inline void transpose16(V r[16])
+/* The first two rounds of a transpose of n rows (n = 8 or 16): 4x4 blocks within each
+ * 128-bit lane. u[4g + c], lane k: word 4k + c of rows 4g..4g+3. */
+static inline void transpose_in_lanes(const V *r, V *u, int n)
 {
-    V t[16], u[16];
-    for (int i = 0; i < 16; i += 2) {
+    V t[16];
+    for (int i = 0; i < n; i += 2) {
         t[i] = _mm512_unpacklo_epi32(r[i], r[i + 1]);
         t[i + 1] = _mm512_unpackhi_epi32(r[i], r[i + 1]);
     }
-    /* u[4g + c], lane k: word 4k + c of rows 4g..4g+3 */
-    for (int g = 0; g < 4; g++) {
+    for (int g = 0; g < n / 4; g++) {
         u[4 * g] = _mm512_unpacklo_epi64(t[4 * g], t[4 * g + 2]);
         u[4 * g + 1] = _mm512_unpackhi_epi64(t[4 * g], t[4 * g + 2]);
         u[4 * g + 2] = _mm512_unpacklo_epi64(t[4 * g + 1], t[4 * g + 3]);
         u[4 * g + 3] = _mm512_unpackhi_epi64(t[4 * g + 1], t[4 * g + 3]);
     }
+}
+
+/* r[j] = row j (16 words) -> r[w] = column w, in four rounds of 16 shuffles: words
+ * within 128-bit lanes (unpack), then 128-bit lanes across registers. */
+static inline void transpose16(V r[16])
+{
+    V u[16];
+    transpose_in_lanes(r, u, 16);
     for (int c = 0; c < 4; c++) {
         V x0 = _mm512_shuffle_i32x4(u[c], u[4 + c], 0x88);      /* words c, 8+c of groups 0, 1 */
         V y0 = _mm512_shuffle_i32x4(u[c], u[4 + c], 0xdd);      /* words 4+c, 12+c */
@@ -96,19 +103,10 @@ static void permute16(uint32_t *st)
  * one two-source permute per pair of states lines them up. */
 static inline void store_digests(const V s[16], uint32_t *out)
 {
-    V r[8], t[8], u[8];
+    V r[8], u[8];
     for (int w = 0; w < 8; w++)
         r[w] = p_from_mont(s[w]);
-    for (int i = 0; i < 8; i += 2) {
-        t[i] = _mm512_unpacklo_epi32(r[i], r[i + 1]);
-        t[i + 1] = _mm512_unpackhi_epi32(r[i], r[i + 1]);
-    }
-    for (int g = 0; g < 2; g++) {
-        u[4 * g] = _mm512_unpacklo_epi64(t[4 * g], t[4 * g + 2]);
-        u[4 * g + 1] = _mm512_unpackhi_epi64(t[4 * g], t[4 * g + 2]);
-        u[4 * g + 2] = _mm512_unpacklo_epi64(t[4 * g + 1], t[4 * g + 3]);
-        u[4 * g + 3] = _mm512_unpackhi_epi64(t[4 * g + 1], t[4 * g + 3]);
-    }
+    transpose_in_lanes(r, u, 8);
     const V lanes01 = _mm512_setr_epi64(0, 1, 8, 9, 2, 3, 10, 11);
     const V lanes23 = _mm512_setr_epi64(4, 5, 12, 13, 6, 7, 14, 15);
     for (int c = 0; c < 4; c++) {
