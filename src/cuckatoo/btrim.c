@@ -339,7 +339,10 @@ typedef struct round_job {
     atomic_int chunked; /* a group had a stream longer than the stash (sparse mode) */
     const fr_bt_kernels *kern;
     atomic_int abort; /* a stop was seen: every thread leaves at the next barrier */
+    int fault;        /* tests: report this pass full after distribute */
 } round_job;
+
+int fr_bt_fault_pass = -1, fr_bt_fault_left = 0;
 
 static int flush_stage(bt_thread *T, uint64_t j)
 {
@@ -663,6 +666,8 @@ static void round_worker(void *p, unsigned tid, unsigned nt)
 {
     round_job *J = p;
     distribute(J, tid);
+    if (J->fault && tid == 0)
+        J->B->th[0].full = 1; /* seen by all after the barrier */
     fr_pool_barrier(J->ctx->pool);
     if (atomic_load(&J->abort))
         return; /* everyone sees the same flags after the barrier */
@@ -718,10 +723,10 @@ static frugal_status run_round(btrim *B, fr_solve_ctx *ctx, unsigned side, uint6
      * that merging whole per-thread copies would cost more than atomic marks */
     int sparse = (double)live / (double)B->buckets * 8 < (double)B->bm_words;
     round_job J = {B, ctx, side, K, 0, k, 0, record, live == n, sparse, 0,
-                   fr_bt_kernels_select(), 0};
+                   fr_bt_kernels_select(), 0, 0};
     for (unsigned t = 0; t < B->threads; t++)
         B->th[t].kills = B->th[t].stored_bits = B->th[t].stored_values = 0;
-    for (;;) {
+    for (int attempt = 0;; attempt++) {
         set_routes(B, K);
         J.K = K;
         int full = 0;
@@ -730,6 +735,8 @@ static frugal_status run_round(btrim *B, fr_solve_ctx *ctx, unsigned side, uint6
                 return FRUGAL_ERR_STOPPED;
             reset_pools(B);
             J.pass = p;
+            J.fault = attempt == 0 && fr_bt_fault_left > 0 && (int)p == fr_bt_fault_pass;
+            fr_bt_fault_left -= J.fault;
             J.nb = (B->buckets - p + K - 1) / K;
             fr_pool_run(ctx->pool, round_worker, &J);
             if (atomic_load(&J.abort))

@@ -26,6 +26,12 @@ extern const fr_trimmer_ops fr_mean_ops;
 extern const fr_trimmer_ops fr_packed_ops;
 extern const fr_trimmer_ops fr_slean_ops;
 
+/* Fault injection, for tests only (tests/test_fullbucket.c): while fr_bt_fault_left > 0,
+ * the first attempt of a bucket round reports pass fr_bt_fault_pass (when the round has
+ * that many passes) full right after its distribute, exactly as if a pool had run dry;
+ * each injection takes one from fr_bt_fault_left. Set them while no solve runs. */
+extern int fr_bt_fault_pass, fr_bt_fault_left;
+
 /* Fixed bytes every solver holds besides its trimmer (thread stacks are not counted:
  * they are the OS's, and small). */
 #define FR_SOLVER_OVERHEAD_BYTES ((uint64_t)1 << 20)
