@@ -129,52 +129,10 @@ static void leaves8(const uint8_t *blocks, uint32_t *out)
     store_half(s, 0, out, 8);
 }
 
-/* A tail of 2..7 states runs padded (one vector step costs less than two scalar
- * permutations); a single state runs on the scalar code. */
-static void permute_avx2(uint32_t *states, size_t n)
-{
-    size_t i = 0;
-    for (; i + LANES <= n; i += LANES)
-        permute8(states + 16 * i);
-    if (n - i >= 2) {
-        uint32_t buf[16 * LANES] = {0};
-        memcpy(buf, states + 16 * i, (n - i) * 16 * sizeof *buf);
-        permute8(buf);
-        memcpy(states + 16 * i, buf, (n - i) * 16 * sizeof *buf);
-    } else if (n - i == 1) {
-        fr_p2_permute1(states + 16 * i);
-    }
-}
+#define P_STEP_PERMUTE permute8
+#define P_STEP_COMPRESS compress8
+#define P_STEP_LEAVES leaves8
+#include "hash/poseidon2_batch.h"
 
-static void compress_avx2(const uint32_t *in, size_t n, uint32_t *out)
-{
-    size_t i = 0;
-    for (; i + LANES <= n; i += LANES)
-        compress8(in + 16 * i, out + 8 * i);
-    if (n - i >= 2) {
-        uint32_t buf[16 * LANES] = {0}, res[8 * LANES];
-        memcpy(buf, in + 16 * i, (n - i) * 16 * sizeof *buf);
-        compress8(buf, res);
-        memcpy(out + 8 * i, res, (n - i) * 8 * sizeof *res);
-    } else if (n - i == 1) {
-        fr_p2_compress1(in + 16 * i, in + 16 * i + 8, out + 8 * i);
-    }
-}
-
-static void leaves_avx2(const uint8_t *blocks, size_t n, uint32_t *out)
-{
-    size_t i = 0;
-    for (; i + LANES <= n; i += LANES)
-        leaves8(blocks + 16 * i, out + 8 * i);
-    if (n - i >= 2) {
-        uint8_t buf[16 * LANES] = {0};
-        uint32_t res[8 * LANES];
-        memcpy(buf, blocks + 16 * i, (n - i) * 16);
-        leaves8(buf, res);
-        memcpy(out + 8 * i, res, (n - i) * 8 * sizeof *res);
-    } else if (n - i == 1) {
-        fr_p2_leaf1(blocks + 16 * i, out + 8 * i);
-    }
-}
-
-const fr_p2_backend fr_p2_avx2 = {"avx2", LANES, permute_avx2, compress_avx2, leaves_avx2};
+const fr_p2_backend fr_p2_avx2 = {"avx2", LANES, p_batch_permute, p_batch_compress,
+                                  p_batch_leaves};

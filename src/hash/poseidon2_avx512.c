@@ -140,52 +140,10 @@ static void leaves16(const uint8_t *blocks, uint32_t *out)
     store_digests(s, out);
 }
 
-/* Tails of 2..15 states run padded; a single state runs on the scalar code. */
-static void permute_avx512(uint32_t *states, size_t n)
-{
-    size_t i = 0;
-    for (; i + LANES <= n; i += LANES)
-        permute16(states + 16 * i);
-    if (n - i >= 2) {
-        uint32_t buf[16 * LANES] = {0};
-        memcpy(buf, states + 16 * i, (n - i) * 16 * sizeof *buf);
-        permute16(buf);
-        memcpy(states + 16 * i, buf, (n - i) * 16 * sizeof *buf);
-    } else if (n - i == 1) {
-        fr_p2_permute1(states + 16 * i);
-    }
-}
+#define P_STEP_PERMUTE permute16
+#define P_STEP_COMPRESS compress16
+#define P_STEP_LEAVES leaves16
+#include "hash/poseidon2_batch.h"
 
-static void compress_avx512(const uint32_t *in, size_t n, uint32_t *out)
-{
-    size_t i = 0;
-    for (; i + LANES <= n; i += LANES)
-        compress16(in + 16 * i, out + 8 * i);
-    if (n - i >= 2) {
-        uint32_t buf[16 * LANES] = {0}, res[8 * LANES];
-        memcpy(buf, in + 16 * i, (n - i) * 16 * sizeof *buf);
-        compress16(buf, res);
-        memcpy(out + 8 * i, res, (n - i) * 8 * sizeof *res);
-    } else if (n - i == 1) {
-        fr_p2_compress1(in + 16 * i, in + 16 * i + 8, out + 8 * i);
-    }
-}
-
-static void leaves_avx512(const uint8_t *blocks, size_t n, uint32_t *out)
-{
-    size_t i = 0;
-    for (; i + LANES <= n; i += LANES)
-        leaves16(blocks + 16 * i, out + 8 * i);
-    if (n - i >= 2) {
-        uint8_t buf[16 * LANES] = {0};
-        uint32_t res[8 * LANES];
-        memcpy(buf, blocks + 16 * i, (n - i) * 16);
-        leaves16(buf, res);
-        memcpy(out + 8 * i, res, (n - i) * 8 * sizeof *res);
-    } else if (n - i == 1) {
-        fr_p2_leaf1(blocks + 16 * i, out + 8 * i);
-    }
-}
-
-const fr_p2_backend fr_p2_avx512 = {"avx512", LANES, permute_avx512, compress_avx512,
-                                    leaves_avx512};
+const fr_p2_backend fr_p2_avx512 = {"avx512", LANES, p_batch_permute, p_batch_compress,
+                                    p_batch_leaves};
