@@ -3,7 +3,9 @@
  * Every large buffer of a solver or tree comes from an fr_mem: it counts the bytes
  * in use and their high-water mark, and refuses an allocation that would pass the
  * limit (instead of letting the process grow). Large blocks are mmap'd so that the
- * pages are returned to the OS on free and untouched pages cost no RSS. */
+ * pages are returned to the OS on free and untouched pages cost no RSS; from 2 MiB
+ * they are marked for transparent huge pages (MADV_HUGEPAGE), so RSS then grows in
+ * steps of up to 2 MiB per touched region. */
 #ifndef FRUGAL_COMMON_MEM_H
 #define FRUGAL_COMMON_MEM_H
 #include <stddef.h>

@@ -1,5 +1,6 @@
 /* AVX-512 inner loops of the bucket trimmers.
- * gather: 16 bits at a time, VPCOMPRESSD of the lane indices under the bit mask.
+ * gather: 16 bits at a time, VPCOMPRESSD of the lane indices under the bit mask (empty
+ * words skipped, sparse ones bit by bit).
  * check: 16 partners at a time, their bitmap words fetched with VPGATHERDD (the
  * bitmap read as 32-bit words), a per-lane shift and test; only the dead lanes
  * (a minority after the first rounds) touch `alive`, in ascending order. */
@@ -14,12 +15,24 @@ static size_t gather_avx512(const uint64_t *words, uint64_t *w, uint64_t w_hi, u
     size_t k = 0;
     uint64_t ww = *w, b = *bits;
     while (ww < w_hi && k + 64 <= cap) {
+        if (!b) { /* late rounds: most words are empty */
+            while (++ww < w_hi && !(b = words[ww]))
+                ;
+            continue;
+        }
         uint32_t base = (uint32_t)(ww * 64);
-        for (unsigned q = 0; q < 4; q++) {
-            __mmask16 m = (__mmask16)(b >> (16 * q));
-            __m512i idx = _mm512_add_epi32(iota, _mm512_set1_epi32((int)(base + 16 * q)));
-            _mm512_mask_compressstoreu_epi32(out + k, m, idx);
-            k += (size_t)__builtin_popcount(m);
+        if (__builtin_popcountll(b) <= 4) { /* sparse: cheaper than four compress stores */
+            do {
+                out[k++] = base + (uint32_t)__builtin_ctzll(b);
+                b &= b - 1;
+            } while (b);
+        } else {
+            for (unsigned q = 0; q < 4; q++) {
+                __mmask16 m = (__mmask16)(b >> (16 * q));
+                __m512i idx = _mm512_add_epi32(iota, _mm512_set1_epi32((int)(base + 16 * q)));
+                _mm512_mask_compressstoreu_epi32(out + k, m, idx);
+                k += (size_t)__builtin_popcount(m);
+            }
         }
         if (++ww < w_hi)
             b = words[ww];
