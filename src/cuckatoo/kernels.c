@@ -35,6 +35,8 @@ static uint64_t check_scalar(const uint32_t *restrict e, const uint32_t *restric
 {
     uint64_t kills = 0;
     for (size_t i = 0; i < n; i++) {
+        if ((i & 7) == 0 && i + 256 < n) /* see check_avx512 */
+            __builtin_prefetch(&alive[e[i + 256] >> 6], 1, 3);
         uint32_t y = x[i] ^ 1;
         uint64_t dead = ((marks[y >> 6] >> (y & 63)) & 1) ^ 1;
         alive[e[i] >> 6] &= ~(dead << (e[i] & 63));

@@ -3,7 +3,7 @@
  * words skipped, sparse ones bit by bit).
  * check: 16 partners at a time, their bitmap words fetched with VPGATHERDD (the
  * bitmap read as 32-bit words), a per-lane shift and test; only the dead lanes
- * (a minority after the first rounds) touch `alive`, in ascending order. */
+ * (a minority after the first rounds) touch `alive`, in ascending order, prefetched. */
 #include <immintrin.h>
 
 #include "cuckatoo/kernels.h"
@@ -42,6 +42,10 @@ static size_t gather_avx512(const uint64_t *words, uint64_t *w, uint64_t w_hi, u
     return k;
 }
 
+/* Kills walk the live bitmap in ascending order but a stream's next kill is often a
+ * cache line or more away, past what the hardware prefetcher follows: fetch the words
+ * of the stream's edges PF_AHEAD places ahead (about 4% of a C29 solve). */
+#define PF_AHEAD 256
 static uint64_t check_avx512(const uint32_t *restrict e, const uint32_t *restrict x, size_t n,
                              const uint64_t *restrict marks, uint64_t *restrict alive)
 {
@@ -50,6 +54,10 @@ static uint64_t check_avx512(const uint32_t *restrict e, const uint32_t *restric
     uint64_t kills = 0;
     size_t i = 0;
     for (; i + 16 <= n; i += 16) {
+        if (i + PF_AHEAD + 16 <= n) {
+            __builtin_prefetch(&alive[e[i + PF_AHEAD] >> 6], 1, 3);
+            __builtin_prefetch(&alive[e[i + PF_AHEAD + 8] >> 6], 1, 3);
+        }
         __m512i y = _mm512_xor_si512(_mm512_loadu_si512(x + i), one);
         __m512i wv = _mm512_i32gather_epi32(_mm512_srli_epi32(y, 5), m32, 4);
         __m512i bit = _mm512_and_si512(_mm512_srlv_epi32(wv, _mm512_and_si512(y, low5)), one);
