@@ -62,6 +62,8 @@ static void usage(FILE *f)
             "  --max-mem SIZE        memory budget for the solver, e.g. 2G (K/M/G/T);\n"
             "                        default: 3/4 of this machine's RAM\n"
             "  --cycle-len L         cycle length (even, default 42)\n"
+            "  --bucket-bits B       mean/packed/slean: 2^B nodes per bucket (default 23\n"
+            "                        from EB 27 up: 1 MiB bitmaps; try 22 where L2 is 1 MiB)\n"
             "  --json                one JSON object per graph on stdout\n"
             "  --cpu scalar|avx2|avx512   restrict the SIMD backends\n"
             "  -v, --verbose         log every trimming round on stderr\n"
@@ -83,13 +85,14 @@ typedef struct solve_opts {
 
 static int parse(int argc, char **argv, solve_opts *o)
 {
-    enum { OPT_JSON = 1, OPT_SOLVER, OPT_MAXMEM, OPT_CYCLE, OPT_CPU };
+    enum { OPT_JSON = 1, OPT_SOLVER, OPT_MAXMEM, OPT_CYCLE, OPT_CPU, OPT_BUCKET_BITS };
     static const struct option longopts[] = {
         {"edgebits", required_argument, 0, 'e'}, {"nonce", required_argument, 0, 'n'},
         {"range", required_argument, 0, 'r'},    {"threads", required_argument, 0, 't'},
         {"json", no_argument, 0, OPT_JSON},      {"solver", required_argument, 0, OPT_SOLVER},
         {"max-mem", required_argument, 0, OPT_MAXMEM},
         {"cycle-len", required_argument, 0, OPT_CYCLE},
+        {"bucket-bits", required_argument, 0, OPT_BUCKET_BITS},
         {"cpu", required_argument, 0, OPT_CPU},  {"verbose", no_argument, 0, 'v'},
         {"quiet", no_argument, 0, 'q'},          {"help", no_argument, 0, 'h'},
         {"header-len", required_argument, 0, OPT_HEADER_LEN},
@@ -149,6 +152,11 @@ static int parse(int argc, char **argv, solve_opts *o)
             if (cpu_option("solve", optarg))
                 return -1;
             break;
+        case OPT_BUCKET_BITS:
+            if (parse_uint_opt("solve", "--bucket-bits", optarg, 6, 28, &v))
+                return -1;
+            o->params.bucket_node_bits = (unsigned)v;
+            break;
         case 'v': o->verbose = 1; break;
         case 'q': o->quiet = 1; break;
         case 'h': usage(stdout); return 1;
@@ -171,6 +179,12 @@ static int parse(int argc, char **argv, solve_opts *o)
     if (!o->have_eb) {
         cli_error("solve", "missing -e EB (edge bits, %d..%d)", FRUGAL_EDGEBITS_MIN,
                   FRUGAL_EDGEBITS_MAX);
+        return -1;
+    }
+    unsigned bb = o->params.bucket_node_bits, eb = o->params.edgebits;
+    if (bb && (bb + 2 > eb || bb + 16 < eb)) {
+        cli_error("solve", "--bucket-bits %u does not fit -e %u: it must leave 2 to 16 bucket "
+                  "bits (%u..%u)", bb, eb, eb > 16 ? (eb - 16 > 6 ? eb - 16 : 6) : 6, eb - 2);
         return -1;
     }
     if (o->nonce > header_max_nonce(&o->header) ||

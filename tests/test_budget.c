@@ -18,6 +18,19 @@ int main(int argc, char **argv)
     p.max_mem = budget;
     p.threads = 2;
     REQUIRE(frugal_solver_kind_parse(argv[3], &p.kind) == FRUGAL_OK);
+    if (eb >= 12) { /* a bucket size is taken as asked, or refused when out of range */
+        frugal_solver_params q = p;
+        frugal_solver_plan qp;
+        q.kind = FRUGAL_SOLVER_PACKED;
+        q.max_mem = 0;
+        q.bucket_node_bits = eb - 5;
+        CHECK_STATUS(frugal_plan_solver(&q, &qp), FRUGAL_OK);
+        CHECK(qp.bucket_bits == 5);
+        q.bucket_node_bits = eb - 1; /* a single bucket bit */
+        CHECK_STATUS(frugal_plan_solver(&q, &qp), FRUGAL_ERR_ARG);
+        q.bucket_node_bits = 5;
+        CHECK_STATUS(frugal_plan_solver(&q, &qp), FRUGAL_ERR_ARG);
+    }
     frugal_solver_plan plan;
     frugal_status st = frugal_plan_solver(&p, &plan);
     printf("test_budget C%u %s: %s (%s)\n", eb, argv[2], plan.text, frugal_status_str(st));

@@ -118,6 +118,10 @@ typedef struct frugal_solver_params {
                                  path, which must lose nothing). */
     frugal_progress_fn progress; /* optional */
     void *progress_user;
+    unsigned bucket_node_bits; /* mean/packed/slean: log2 of the nodes per bucket, whose
+                                  bitmap (2^bits / 8 bytes) should stay in a core's L2;
+                                  0 = default (23 from edge bits 27 up, 14 below). Else
+                                  6..28 and 2..16 below edgebits. */
 } frugal_solver_params;
 
 /* Fills params with defaults for a graph of edgebits (the value is not checked here;

@@ -95,7 +95,7 @@ typedef struct bt_layout {
 static unsigned bucket_bits_for(unsigned eb)
 {
     /* Big graphs (C27 up): 2^23 nodes per bucket, a 1 MiB bitmap that stays in a
-     * core's L2 while it is marked and checked at random. More buckets cost more
+     * core's L2 while it is marked and checked at random (--bucket-bits to change). More buckets cost more
      * traffic on the live bitmap (every bucket's kills walk the thread's whole slice
      * of it), fewer cost L2 misses; measured on the development VM with huge pages,
      * 2^23 beat 2^22, 2^24, 2^25 and 2^26 at C29 (13.0-13.6 s against 16.5 s with
@@ -107,10 +107,10 @@ static unsigned bucket_bits_for(unsigned eb)
     return eb >= 18 ? eb - 14 : 4;
 }
 
-static bt_layout layout_for(unsigned eb, unsigned threads, double slack)
+static bt_layout layout_for(unsigned eb, unsigned node_bits, unsigned threads, double slack)
 {
     bt_layout L;
-    L.bbits = bucket_bits_for(eb);
+    L.bbits = node_bits ? eb - node_bits : bucket_bits_for(eb); /* checked when planning */
     L.lbits = eb - L.bbits;
     uint64_t n = (uint64_t)1 << eb, buckets = (uint64_t)1 << L.bbits;
     uint64_t bm_bytes = (((uint64_t)1 << L.lbits) + 63) / 64 * 8;
@@ -184,7 +184,7 @@ static frugal_status bt_plan(const frugal_solver_params *p, unsigned threads,
 {
     int format = kind == FRUGAL_SOLVER_MEAN ? FR_PACK_RAW32 : FR_PACK_RICE;
     double slack = p->bucket_slack != 0 ? p->bucket_slack : 0.10;
-    bt_layout L = layout_for(p->edgebits, threads, slack);
+    bt_layout L = layout_for(p->edgebits, p->bucket_node_bits, threads, slack);
     uint64_t n = (uint64_t)1 << p->edgebits;
     /* what the budget leaves for the trimmer; 1 byte when the fixed overhead alone
      * exceeds it, so that every plan is refused */
@@ -272,7 +272,7 @@ static frugal_status bt_create(const frugal_solver_params *p, const frugal_solve
     B->format = plan->kind == FRUGAL_SOLVER_MEAN ? FR_PACK_RAW32 : FR_PACK_RICE;
     B->threads = plan->threads;
     B->slack = p->bucket_slack != 0 ? p->bucket_slack : 0.10;
-    bt_layout L = layout_for(p->edgebits, plan->threads, B->slack);
+    bt_layout L = layout_for(p->edgebits, p->bucket_node_bits, plan->threads, B->slack);
     B->bbits = L.bbits;
     B->lbits = L.lbits;
     B->buckets = (uint64_t)1 << L.bbits;

@@ -87,7 +87,10 @@ frugal_status frugal_plan_solver(const frugal_solver_params *p, frugal_solver_pl
     if (p->edgebits < FRUGAL_EDGEBITS_MIN || p->edgebits > FRUGAL_EDGEBITS_MAX ||
         p->cycle_len < FRUGAL_CYCLE_MIN || p->cycle_len > FRUGAL_CYCLE_MAX || (p->cycle_len & 1) ||
         p->threads > 256 || !frugal_solver_kind_name(p->kind) || p->bucket_slack < -0.5 ||
-        p->bucket_slack > 10)
+        p->bucket_slack > 10 ||
+        (p->bucket_node_bits && (p->bucket_node_bits < 6 || p->bucket_node_bits > 28 ||
+                                 p->bucket_node_bits + 2 > p->edgebits ||
+                                 p->bucket_node_bits + 16 < p->edgebits)))
         return FRUGAL_ERR_ARG;
     unsigned threads = p->threads ? p->threads : fr_online_cpus();
     if (threads > 256)

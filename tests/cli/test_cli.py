@@ -103,6 +103,20 @@ rc, out, _ = run(["solve", "-e", "10", "-n", str(big), "--grin-pre-pow", pre.hex
 check(rc == 0 and json.loads(out)["nonce"] == big, "grin nonces are full u64")
 check(json.loads(out)["keys"] == keys_of(pre + big.to_bytes(8, "big")), "--grin-pre-pow appends u64 BE")
 
+# --bucket-bits changes how the bucket solvers split the node space, never what they find:
+# the published C19 cycle and the same number of rounds for several bucket sizes
+nonce19, _, sol19 = vec[19]
+runs = []
+for solver, bb in (("packed", 8), ("packed", 12), ("packed", 17), ("slean", 10), ("mean", 15)):
+    rc, out, err = run(["solve", "-e", "19", "-n", str(nonce19), "--solver", solver,
+                        "--bucket-bits", str(bb), "--json", "-q"])
+    check(rc == 0, "solve --bucket-bits %d exits 0: %r" % (bb, err))
+    runs.append(json.loads(out))
+check(all([int(x, 16) for x in sol19] in r["solutions"] for r in runs),
+      "every --bucket-bits run finds the published C19 cycle")
+check(len({r["rounds"] for r in runs}) == 1, "--bucket-bits does not change the rounds: %r" %
+      [r["rounds"] for r in runs])
+
 # bad usage and bad input: exit 2, one message on stderr, nothing on stdout
 bad_cases = [
     ["solve"],
@@ -119,6 +133,10 @@ bad_cases = [
     ["solve", "-e", "19", "--max-mem", "lots"],
     ["solve", "-e", "19", "--max-mem", "1M"],
     ["solve", "-e", "19", "--cycle-len", "41"],
+    ["solve", "-e", "19", "--bucket-bits", "5"],
+    ["solve", "-e", "19", "--bucket-bits", "18"],
+    ["solve", "-e", "29", "--bucket-bits", "12"],
+    ["solve", "-e", "19", "--bucket-bits", "many"],
     ["solve", "-e", "19", "extra"],
     ["verify", "-e", "19"],
     ["verify", "-n", "1", "1", "2"],
