@@ -95,13 +95,13 @@ typedef struct bt_layout {
 static unsigned bucket_bits_for(unsigned eb)
 {
     /* Big graphs (C27 up): 2^23 nodes per bucket, a 1 MiB bitmap that stays in a
-     * core's L2 while it is marked and checked at random (--bucket-bits to change). More buckets cost more
-     * traffic on the live bitmap (every bucket's kills walk the thread's whole slice
-     * of it), fewer cost L2 misses; measured on the development VM with huge pages,
-     * 2^23 beat 2^22, 2^24, 2^25 and 2^26 at C29 (13.0-13.6 s against 16.5 s with
-     * 2^25, packed) and at C31 (72 s against 86 s with 2^26, slean 2G). Smaller
-     * graphs use buckets of 2^14 nodes but keep at least 16 so every code path runs
-     * in tests. */
+     * core's L2 while it is marked and checked at random (--bucket-bits changes it).
+     * More buckets cost more traffic on the live bitmap (every bucket's kills walk
+     * the thread's whole slice of it), fewer cost L2 misses; measured on the
+     * development VM with huge pages, 2^23 beat 2^22, 2^24, 2^25 and 2^26 at C29
+     * (13.0-13.6 s against 16.5 s with 2^25, packed) and at C31 (72 s against 86 s
+     * with 2^26, slean 2G). Smaller graphs use buckets of 2^14 nodes but keep at
+     * least 16 so every code path runs in tests. */
     if (eb >= 27)
         return eb - 23;
     return eb >= 18 ? eb - 14 : 4;
