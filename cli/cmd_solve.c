@@ -153,7 +153,8 @@ static int parse(int argc, char **argv, solve_opts *o)
                 return -1;
             break;
         case OPT_BUCKET_BITS:
-            if (parse_uint_opt("solve", "--bucket-bits", optarg, 6, 28, &v))
+            if (parse_uint_opt("solve", "--bucket-bits", optarg, FRUGAL_BUCKET_NODE_BITS_MIN,
+                               FRUGAL_BUCKET_NODE_BITS_MAX, &v))
                 return -1;
             o->params.bucket_node_bits = (unsigned)v;
             break;
@@ -182,9 +183,12 @@ static int parse(int argc, char **argv, solve_opts *o)
         return -1;
     }
     unsigned bb = o->params.bucket_node_bits, eb = o->params.edgebits;
-    if (bb && (bb + 2 > eb || bb + 16 < eb)) {
-        cli_error("solve", "--bucket-bits %u does not fit -e %u: it must leave 2 to 16 bucket "
-                  "bits (%u..%u)", bb, eb, eb > 16 ? (eb - 16 > 6 ? eb - 16 : 6) : 6, eb - 2);
+    if (bb && (bb + FRUGAL_BUCKETS_BITS_MIN > eb || bb + FRUGAL_BUCKETS_BITS_MAX < eb)) {
+        unsigned lo = eb > FRUGAL_BUCKETS_BITS_MAX ? eb - FRUGAL_BUCKETS_BITS_MAX : 0;
+        cli_error("solve", "--bucket-bits %u does not fit -e %u: it must leave %d to %d bucket "
+                  "bits (%u..%u)", bb, eb, FRUGAL_BUCKETS_BITS_MIN, FRUGAL_BUCKETS_BITS_MAX,
+                  lo > FRUGAL_BUCKET_NODE_BITS_MIN ? lo : FRUGAL_BUCKET_NODE_BITS_MIN,
+                  eb - FRUGAL_BUCKETS_BITS_MIN);
         return -1;
     }
     if (o->nonce > header_max_nonce(&o->header) ||

@@ -28,6 +28,12 @@ extern "C" {
 #define FRUGAL_CYCLE_DEFAULT 42       /* Grin's proof size */
 #define FRUGAL_CYCLE_MIN 2            /* cycle lengths are even, 2..FRUGAL_CYCLE_MAX */
 #define FRUGAL_CYCLE_MAX 256
+/* frugal_solver_params.bucket_node_bits, when set: 2^bits nodes per bucket, within
+ * these bounds, leaving FRUGAL_BUCKETS_BITS_MIN..MAX bits of bucket index below edgebits */
+#define FRUGAL_BUCKET_NODE_BITS_MIN 6
+#define FRUGAL_BUCKET_NODE_BITS_MAX 28
+#define FRUGAL_BUCKETS_BITS_MIN 2
+#define FRUGAL_BUCKETS_BITS_MAX 16
 #define FRUGAL_GRIN_PRE_POW_BYTES 238 /* Grin's pre-PoW; the u64 BE nonce follows */
 #define FRUGAL_GRIN_HEADER_BYTES 246
 
@@ -120,8 +126,9 @@ typedef struct frugal_solver_params {
     void *progress_user;
     unsigned bucket_node_bits; /* mean/packed/slean: log2 of the nodes per bucket, whose
                                   bitmap (2^bits / 8 bytes) should stay in a core's L2;
-                                  0 = default (23 from edge bits 27 up, 14 below). Else
-                                  6..28 and 2..16 below edgebits. */
+                                  0 = default (23 from edge bits 27 up, 14 from 18,
+                                  edgebits - 4 below). Else within the
+                                  FRUGAL_BUCKET*_BITS_* bounds above. */
 } frugal_solver_params;
 
 /* Fills params with defaults for a graph of edgebits (the value is not checked here;

@@ -88,9 +88,11 @@ frugal_status frugal_plan_solver(const frugal_solver_params *p, frugal_solver_pl
         p->cycle_len < FRUGAL_CYCLE_MIN || p->cycle_len > FRUGAL_CYCLE_MAX || (p->cycle_len & 1) ||
         p->threads > 256 || !frugal_solver_kind_name(p->kind) || p->bucket_slack < -0.5 ||
         p->bucket_slack > 10 ||
-        (p->bucket_node_bits && (p->bucket_node_bits < 6 || p->bucket_node_bits > 28 ||
-                                 p->bucket_node_bits + 2 > p->edgebits ||
-                                 p->bucket_node_bits + 16 < p->edgebits)))
+        (p->bucket_node_bits &&
+         (p->bucket_node_bits < FRUGAL_BUCKET_NODE_BITS_MIN ||
+          p->bucket_node_bits > FRUGAL_BUCKET_NODE_BITS_MAX ||
+          p->bucket_node_bits + FRUGAL_BUCKETS_BITS_MIN > p->edgebits ||
+          p->bucket_node_bits + FRUGAL_BUCKETS_BITS_MAX < p->edgebits)))
         return FRUGAL_ERR_ARG;
     unsigned threads = p->threads ? p->threads : fr_online_cpus();
     if (threads > 256)
