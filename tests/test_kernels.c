@@ -52,6 +52,19 @@ static void check_backend(const fr_bt_kernels *k, fr_rng *rng)
         }
         CHECK_EQ_U64(k->check(want, x, nw, marks, alive_b), kills);
         CHECK(memcmp(alive_a, alive_b, sizeof alive_a) == 0);
+        /* dead: the same edges, listed in order, the live bitmap untouched */
+        size_t nd = k->dead(want, x, nw, marks, got);
+        CHECK_EQ_U64(nd, kills);
+        for (size_t i = 0, j = 0; i < nw; i++) {
+            uint32_t y = x[i] ^ 1;
+            if (!((marks[y >> 6] >> (y & 63)) & 1)) {
+                if (j >= nd || got[j] != want[i]) {
+                    CHECK(!"dead lists the dead edges in order");
+                    break;
+                }
+                j++;
+            }
+        }
     }
 }
 

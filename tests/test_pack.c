@@ -603,6 +603,42 @@ static void test_block_reuse(ctx *c, uint32_t *v)
     CHECK(fr_pack_pool_free_blocks(&p) == p.nblocks);
 }
 
+/* take_fresh hands out exactly the never-used end of the pool: the streams written
+ * before decode unharmed when the area is overwritten, blocks freed afterwards are
+ * handed out again, and the area is never handed out. */
+static void test_take_fresh(ctx *c, uint32_t *v)
+{
+    const unsigned bb = 1024;
+    size_t n = gen_geometric(c, v, 20000, 300, 3);
+    fr_pack_pool p;
+    fr_pack_writer w, w2;
+    REQUIRE(fr_pack_pool_init(&p, c->mem, fr_pack_pool_bytes(400, bb), bb) == FRUGAL_OK);
+    fr_pack_writer_init(&w, FR_PACK_RICE, fr_pack_rice_k(300));
+    fr_pack_writer_init(&w2, FR_PACK_RAW32, 0);
+    REQUIRE(fr_pack_append(&p, &w, v, n) == FRUGAL_OK);
+    size_t used = p.nblocks - fr_pack_pool_free_blocks(&p), bytes = 0;
+    uint8_t *area = fr_pack_pool_take_fresh(&p, &bytes);
+    CHECK(area == fr_pack_block(&p, (uint32_t)used));
+    CHECK_EQ_U64(bytes, (p.nblocks - used) * (size_t)bb);
+    CHECK_EQ_U64(fr_pack_pool_free_blocks(&p), 0);
+    memset(area, 0xa5, bytes);
+    size_t again = 1;
+    CHECK(fr_pack_pool_take_fresh(&p, &again) == NULL && again == 0);
+    CHECK_STATUS(fr_pack_append(&p, &w2, v, 1), FRUGAL_ERR_FULL);
+    size_t got = 0;
+    CHECK_STATUS(fr_pack_decode(&p, &w, c->out, c->out_cap, 1, &got), FRUGAL_OK);
+    CHECK(got == n && memcmp(c->out, v, n * 4) == 0);
+    CHECK_EQ_U64(fr_pack_pool_free_blocks(&p), used);
+    /* the freed blocks come back; the taken area stays as the caller left it */
+    size_t m = (used * (bb - FR_PACK_HEADER_BYTES) / 4) - used;
+    CHECK_STATUS(fr_pack_append(&p, &w2, v, m < n ? m : n), FRUGAL_OK);
+    for (size_t i = 0; i < bytes; i++)
+        if (area[i] != 0xa5) {
+            CHECK(!"the taken area is never handed out");
+            break;
+        }
+}
+
 /* ---- Size against the entropy of geometric gaps --------------------------- */
 
 static double entropy_bits(double mean)
@@ -827,6 +863,7 @@ int main(void)
             test_order_errors(&c, v, format);
         }
         test_block_reuse(&c, v);
+        test_take_fresh(&c, v);
         test_corrupt_blocks(&c, v);
         test_corrupt_chains(&c, v);
     }

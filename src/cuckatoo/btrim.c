@@ -49,6 +49,9 @@
 #define CHUNK 4096       /* scratch for streams longer than the stash has room for */
 #define GROUP_BYTES (256u << 10) /* bitmap bytes per group of buckets */
 #define GROUP_STASH (512u << 10) /* stash bytes a group may ask for */
+#define KILL_MIN (64u << 10)     /* smallest kill buffer worth having (entries) */
+#define KILL_MAX (16u << 20)     /* largest kill buffer (entries: 64 MiB) */
+#define KILL_REGION 65536        /* words of A (512 KiB) a batch is applied to at once */
 
 typedef struct bt_thread {
     fr_pack_pool pool;
@@ -56,6 +59,11 @@ typedef struct bt_thread {
     uint32_t *stage;         /* [buckets * STAGE] */
     uint32_t *stage_n;       /* [buckets] */
     uint32_t *stash_e, *stash_x;
+    uint32_t *kbuf;          /* [kcap] kills not yet applied to A, in segments: the
+                                pool blocks the pass's streams never used */
+    size_t kcap, kn;         /* room and entries in kbuf */
+    unsigned nseg;           /* segments: kbuf[seg_end[s-1] .. seg_end[s]) ascending */
+    size_t seg_end[64];
     uint64_t *bm[2];         /* own bucket bitmaps (copy t), double-buffered */
     uint64_t w_lo, w_hi;     /* slice of A owned */
     uint64_t kills;
@@ -512,6 +520,48 @@ static void load_stream(btrim *B, bt_thread *T, round_job *J, fr_pack_writer *w,
     *used += *len;
 }
 
+/* Applies the held-back kills to the thread's slice of A. Each segment is one
+ * stream's kills (or a piece of one), ascending; applied a region of A at a time,
+ * every segment in turn, so that a cache line of A is fetched once per batch rather
+ * than once per bucket (each bucket's kills spread over the whole slice). */
+static void apply_kills(btrim *B, bt_thread *T)
+{
+    const uint32_t *restrict k = T->kbuf;
+    uint64_t *restrict alive = B->alive;
+    size_t cur[64];
+    for (unsigned s = 0; s < T->nseg; s++)
+        cur[s] = s ? T->seg_end[s - 1] : 0;
+    for (uint64_t w = T->w_lo; w < T->w_hi; w += KILL_REGION) {
+        const uint64_t lim = (w + KILL_REGION) * 64;
+        for (unsigned s = 0; s < T->nseg; s++) {
+            size_t c = cur[s];
+            const size_t end = T->seg_end[s];
+            for (; c < end && k[c] < lim; c++)
+                alive[k[c] >> 6] &= ~(1ull << (k[c] & 63));
+            cur[s] = c;
+        }
+    }
+    T->kn = 0;
+    T->nseg = 0;
+}
+
+/* Checks edges e (ascending) with nodes x against marks. The dead ones join the
+ * thread's kill buffer (applied to A when the next stream might not fit and at the
+ * end of the pass), or are cleared in A at once when the buffer cannot hold a
+ * whole stream. Returns how many died. */
+static uint64_t check_held(btrim *B, bt_thread *T, const round_job *J, const uint32_t *e,
+                           const uint32_t *x, size_t n, const uint64_t *marks)
+{
+    if (n > T->kcap)
+        return J->kern->check(e, x, n, marks, B->alive);
+    if (T->kn + n > T->kcap || T->nseg == 64)
+        apply_kills(B, T);
+    size_t d = J->kern->dead(e, x, n, marks, T->kbuf + T->kn);
+    T->kn += d;
+    T->seg_end[T->nseg++] = T->kn;
+    return d;
+}
+
 /* Sparse passes (few edges per bucket): every thread marks copy 0 directly with an
  * atomic OR (rarely contended), so there are no per-thread copies to merge, and
  * clears only the words it set once all threads have checked. Three barriers per
@@ -564,8 +614,8 @@ static void process_sparse(round_job *J, unsigned tid, unsigned nt)
             if (len[jj] == SIZE_MAX)
                 kills += check_chunked(B, T, J, &T->writers[g0 + jj], all + jj * W);
             else
-                kills += J->kern->check(T->stash_e + off[jj], T->stash_x + off[jj], len[jj],
-                                        all + jj * W, B->alive);
+                kills += check_held(B, T, J, T->stash_e + off[jj], T->stash_x + off[jj], len[jj],
+                                    all + jj * W);
         }
         fr_pool_barrier(pool); /* everyone has checked: the marks can go */
         if (atomic_load(&J->chunked)) {
@@ -585,6 +635,7 @@ static void process_sparse(round_job *J, unsigned tid, unsigned nt)
             fr_pool_barrier(pool);
         }
     }
+    apply_kills(B, T);
     T->kills += kills;
 }
 
@@ -643,8 +694,8 @@ static void process(round_job *J, unsigned tid, unsigned nt)
                 kills += check_chunked(B, T, J, &T->writers[g0 + jj], zero + jj * W);
                 sparse = 0;
             } else {
-                kills += J->kern->check(T->stash_e + off[jj], T->stash_x + off[jj], len[jj],
-                                        zero + jj * W, B->alive);
+                kills += check_held(B, T, J, T->stash_e + off[jj], T->stash_x + off[jj], len[jj],
+                                    zero + jj * W);
             }
         }
         if (nt == 1) { /* one thread: clear its only copy now */
@@ -663,6 +714,7 @@ static void process(round_job *J, unsigned tid, unsigned nt)
         const uint64_t lo = G * W * tid / nt, hi = G * W * (tid + 1) / nt;
         memset(last + lo, 0, (hi - lo) * 8);
     }
+    apply_kills(B, T);
     T->kills += kills;
 }
 
@@ -678,6 +730,16 @@ static void round_worker(void *p, unsigned tid, unsigned nt)
     for (unsigned t = 0; t < nt; t++)
         if (J->B->th[t].full)
             return;
+    /* the streams are written: the blocks they never took hold the kill buffer (the
+     * process step only releases blocks) */
+    bt_thread *T = &J->B->th[tid];
+    size_t bytes;
+    T->kbuf = fr_pack_pool_take_fresh(&T->pool, &bytes);
+    T->kcap = bytes / 4 > KILL_MAX ? KILL_MAX : bytes / 4;
+    if (T->kcap < KILL_MIN)
+        T->kcap = 0;
+    T->kn = 0;
+    T->nseg = 0;
     if (J->sparse && nt > 1)
         process_sparse(J, tid, nt);
     else

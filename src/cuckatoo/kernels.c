@@ -45,7 +45,19 @@ static uint64_t check_scalar(const uint32_t *restrict e, const uint32_t *restric
     return kills;
 }
 
-const fr_bt_kernels fr_bt_scalar = {"scalar", gather_scalar, check_scalar};
+static size_t dead_scalar(const uint32_t *restrict e, const uint32_t *restrict x, size_t n,
+                          const uint64_t *restrict marks, uint32_t *restrict out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) { /* branch-free: written always, kept when dead */
+        uint32_t y = x[i] ^ 1;
+        out[k] = e[i];
+        k += ((marks[y >> 6] >> (y & 63)) & 1) ^ 1;
+    }
+    return k;
+}
+
+const fr_bt_kernels fr_bt_scalar = {"scalar", gather_scalar, check_scalar, dead_scalar};
 
 const fr_bt_kernels *fr_bt_kernels_select(void)
 {

@@ -20,6 +20,10 @@ typedef struct fr_bt_kernels {
      * cleared. */
     uint64_t (*check)(const uint32_t *e, const uint32_t *x, size_t n, const uint64_t *marks,
                       uint64_t *alive);
+    /* The same test without touching `alive`: writes the e[i] whose partner bit is
+     * clear to out (room for n), in the order of e, and returns their count. */
+    size_t (*dead)(const uint32_t *e, const uint32_t *x, size_t n, const uint64_t *marks,
+                   uint32_t *out);
 } fr_bt_kernels;
 
 /* The backend for frugal_cpu_features() now. */

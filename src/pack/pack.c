@@ -175,6 +175,18 @@ static int pool_free(fr_pack_pool *p, uint32_t idx)
 
 uint32_t fr_pack_block_alloc(fr_pack_pool *p) { return pool_alloc(p); }
 
+void *fr_pack_pool_take_fresh(fr_pack_pool *p, size_t *bytes)
+{
+    if (p->fresh >= p->nblocks) {
+        *bytes = 0;
+        return NULL;
+    }
+    void *area = blk_ptr(p, p->fresh);
+    *bytes = (size_t)(p->nblocks - p->fresh) << p->block_shift;
+    p->fresh = p->nblocks;
+    return area;
+}
+
 /* ---- Block headers -------------------------------------------------------- */
 
 typedef struct hdr {

@@ -141,6 +141,12 @@ uint8_t *fr_pack_block(const fr_pack_pool *p, uint32_t idx);
  * content is left as it was. FR_PACK_NONE when the pool is full. */
 uint32_t fr_pack_block_alloc(fr_pack_pool *p);
 
+/* Takes every block never handed out since fr_pack_pool_init (the pool's end, one
+ * contiguous area, still untouched) for the caller's own use until the pool is
+ * reinitialised, and sets *bytes to its size; NULL and 0 when there is none. Blocks
+ * that were handed out and freed go on being handed out again. */
+void *fr_pack_pool_take_fresh(fr_pack_pool *p, size_t *bytes);
+
 /* ---- Writing -------------------------------------------------------------- */
 
 /* Makes `w` an empty stream of `format` (FR_PACK_RICE or FR_PACK_RAW32); k is the
