@@ -65,6 +65,26 @@ static void check_backend(const fr_bt_kernels *k, fr_rng *rng)
                 j++;
             }
         }
+        /* pick: a random routing of 2^8 buckets into K passes */
+        static uint32_t route[256], pj[WORDS * 64];
+        unsigned K = 1 + (unsigned)(fr_rng_next(rng) % 5), shift = 6 + (unsigned)(fr_rng_next(rng) % 8);
+        uint32_t pass = (uint32_t)(fr_rng_next(rng) % K);
+        for (unsigned b = 0; b < 256; b++)
+            route[b] = (uint32_t)(fr_rng_next(rng) & 0xffff00u) | (uint32_t)(fr_rng_next(rng) % K);
+        for (size_t i = 0; i < nw; i++)
+            x[i] = (uint32_t)(fr_rng_next(rng) % (256u << shift));
+        size_t np = k->pick(want, x, nw, route, shift, pass, got, pj), j = 0;
+        for (size_t i = 0; i < nw; i++) {
+            uint32_t r = route[x[i] >> shift];
+            if ((r & 0xff) != pass)
+                continue;
+            if (j >= np || got[j] != want[i] || pj[j] != r >> 8) {
+                CHECK(!"pick keeps the pass's items in order, with their indices");
+                break;
+            }
+            j++;
+        }
+        CHECK_EQ_U64(np, j);
     }
 }
 

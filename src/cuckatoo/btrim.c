@@ -136,7 +136,7 @@ static bt_layout layout_for(unsigned eb, unsigned node_bits, unsigned threads, d
      * stash short so that the chunked path for over-long streams runs */
     double cap = slack < 0 ? mean * (1.0 + slack) + 16 : mean * (1.0 + slack) + 8.0 * sqrt(mean) + 64;
     L.stash_cap = (uint32_t)(cap > 4294967295.0 ? 4294967295.0 : cap);
-    L.per_thread = buckets * sizeof(fr_pack_writer) + (buckets + 1) * (STAGE * 4 + 4) +
+    L.per_thread = buckets * sizeof(fr_pack_writer) + buckets * (STAGE * 4 + 4) +
                    8ull * (L.stash_cap + CHUNK) + 2ull * L.group * bm_bytes + 4096;
     L.fixed = (n + 63) / 64 * 8 + threads * L.per_thread + buckets * 4 + 4096;
     return L;
@@ -258,8 +258,8 @@ static void bt_destroy(void *state, fr_mem *mem)
         for (unsigned t = 0; t < B->threads; t++) {
             bt_thread *T = &B->th[t];
             fr_mem_free(mem, T->writers, B->buckets * sizeof *T->writers);
-            fr_mem_free(mem, T->stage, (B->buckets + 1) * STAGE * 4);
-            fr_mem_free(mem, T->stage_n, (B->buckets + 1) * 4);
+            fr_mem_free(mem, T->stage, B->buckets * STAGE * 4);
+            fr_mem_free(mem, T->stage_n, B->buckets * 4);
             fr_mem_free(mem, T->stash_e, 4ull * (B->stash_cap + CHUNK));
             fr_mem_free(mem, T->stash_x, 4ull * (B->stash_cap + CHUNK));
             fr_mem_free(mem, T->bm[0], B->group * B->bm_words * 8);
@@ -320,8 +320,8 @@ static frugal_status bt_create(const frugal_solver_params *p, const frugal_solve
     for (unsigned t = 0; t < B->threads; t++) {
         bt_thread *T = &B->th[t];
         T->writers = fr_mem_alloc(mem, B->buckets * sizeof *T->writers);
-        T->stage = fr_mem_alloc(mem, (B->buckets + 1) * STAGE * 4); /* + the trash slot */
-        T->stage_n = fr_mem_alloc(mem, (B->buckets + 1) * 4);
+        T->stage = fr_mem_alloc(mem, B->buckets * STAGE * 4);
+        T->stage_n = fr_mem_alloc(mem, B->buckets * 4);
         T->stash_e = fr_mem_alloc(mem, 4ull * (B->stash_cap + CHUNK));
         T->stash_x = fr_mem_alloc(mem, 4ull * (B->stash_cap + CHUNK));
         T->bm[0] = fr_mem_alloc(mem, B->group * B->bm_words * 8);
@@ -367,8 +367,8 @@ static int flush_stage(bt_thread *T, uint64_t j)
     return 0;
 }
 
-/* Stages edges buf[i] to the buckets of their nodes xs[i]: every bucket (K = 1) or
- * the pass's (K > 1). Returns -1 when a pool ran dry. */
+/* Stages edges buf[i] (k <= GATHER) to the buckets of their nodes xs[i]: every
+ * bucket (K = 1) or the pass's (K > 1). Returns -1 when a pool ran dry. */
 static int stage_edges(const round_job *J, bt_thread *T, const uint32_t *restrict buf,
                        const uint32_t *restrict xs, size_t k)
 {
@@ -384,18 +384,14 @@ static int stage_edges(const round_job *J, bt_thread *T, const uint32_t *restric
         }
         return 0;
     }
-    /* Branch-free: which pass an edge belongs to is a coin toss, so a branch would
-     * mispredict half the time. Edges of other passes are written to a trash slot
-     * (bucket index `trash`, never flushed) whose count stays 0. */
-    const uint32_t *restrict route = J->B->route;
-    const uint32_t pass = J->pass, trash = (uint32_t)J->B->buckets;
-    for (size_t i = 0; i < k; i++) {
-        uint32_t r = route[xs[i] >> shift];
-        uint32_t keep = (r & 0xff) == pass;
-        uint32_t j = keep ? r >> 8 : trash, c = sn[j];
-        stage[j * STAGE + c] = buf[i];
-        c += keep;
-        sn[j] = c;
+    /* the pass's edges first (branch-free: which pass an edge belongs to is a coin
+     * toss), with their buckets' indices in the pass */
+    uint32_t pe[GATHER], pj[GATHER];
+    size_t m = J->kern->pick(buf, xs, k, J->B->route, shift, J->pass, pe, pj);
+    for (size_t i = 0; i < m; i++) {
+        uint32_t j = pj[i], c = sn[j];
+        stage[j * STAGE + c] = pe[i];
+        sn[j] = ++c;
         if (c == STAGE && flush_stage(T, j))
             return -1;
     }
@@ -411,7 +407,6 @@ static void distribute(round_job *J, unsigned tid)
         fr_pack_writer_init(&T->writers[j], B->format, J->k); /* format and k are valid */
         T->stage_n[j] = 0;
     }
-    T->stage_n[B->buckets] = 0; /* the trash slot */
     uint32_t buf[GATHER], xs[GATHER];
     uint64_t w = T->w_lo, bits = T->w_lo < T->w_hi ? B->alive[T->w_lo] : 0;
     const uint64_t e_hi = T->w_hi * 64 < ctx->nedges ? T->w_hi * 64 : ctx->nedges;

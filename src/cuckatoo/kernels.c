@@ -57,7 +57,22 @@ static size_t dead_scalar(const uint32_t *restrict e, const uint32_t *restrict x
     return k;
 }
 
-const fr_bt_kernels fr_bt_scalar = {"scalar", gather_scalar, check_scalar, dead_scalar};
+static size_t pick_scalar(const uint32_t *restrict e, const uint32_t *restrict x, size_t n,
+                          const uint32_t *restrict route, unsigned shift, uint32_t pass,
+                          uint32_t *restrict e_out, uint32_t *restrict j_out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) { /* branch-free: which pass is a coin toss */
+        uint32_t r = route[x[i] >> shift];
+        e_out[k] = e[i];
+        j_out[k] = r >> 8;
+        k += (r & 0xff) == pass;
+    }
+    return k;
+}
+
+const fr_bt_kernels fr_bt_scalar = {"scalar", gather_scalar, check_scalar, dead_scalar,
+                                    pick_scalar};
 
 const fr_bt_kernels *fr_bt_kernels_select(void)
 {

@@ -24,6 +24,11 @@ typedef struct fr_bt_kernels {
      * clear to out (room for n), in the order of e, and returns their count. */
     size_t (*dead)(const uint32_t *e, const uint32_t *x, size_t n, const uint64_t *marks,
                    uint32_t *out);
+    /* For i < n, with r = route[x[i] >> shift]: keeps item i when r & 0xff is `pass`,
+     * writing e[i] to e_out and r >> 8 to j_out (room for n each), in order. Returns
+     * how many it kept. */
+    size_t (*pick)(const uint32_t *e, const uint32_t *x, size_t n, const uint32_t *route,
+                   unsigned shift, uint32_t pass, uint32_t *e_out, uint32_t *j_out);
 } fr_bt_kernels;
 
 /* The backend for frugal_cpu_features() now. */

@@ -102,4 +102,31 @@ static size_t dead_avx512(const uint32_t *restrict e, const uint32_t *restrict x
     return k;
 }
 
-const fr_bt_kernels fr_bt_avx512 = {"avx512", gather_avx512, check_avx512, dead_avx512};
+/* 16 routes at a time with VPGATHERDD (the table is small and stays in L1), the kept
+ * lanes leave with two VPCOMPRESSD. */
+static size_t pick_avx512(const uint32_t *restrict e, const uint32_t *restrict x, size_t n,
+                          const uint32_t *restrict route, unsigned shift, uint32_t pass,
+                          uint32_t *restrict e_out, uint32_t *restrict j_out)
+{
+    const __m512i sh = _mm512_set1_epi32((int)shift), low8 = _mm512_set1_epi32(0xff);
+    const __m512i pv = _mm512_set1_epi32((int)pass);
+    size_t k = 0, i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m512i b = _mm512_srlv_epi32(_mm512_loadu_si512(x + i), sh);
+        __m512i r = _mm512_i32gather_epi32(b, (const int *)route, 4);
+        __mmask16 keep = _mm512_cmpeq_epi32_mask(_mm512_and_si512(r, low8), pv);
+        _mm512_mask_compressstoreu_epi32(e_out + k, keep, _mm512_loadu_si512(e + i));
+        _mm512_mask_compressstoreu_epi32(j_out + k, keep, _mm512_srli_epi32(r, 8));
+        k += (size_t)__builtin_popcount(keep);
+    }
+    for (; i < n; i++) {
+        uint32_t r = route[x[i] >> shift];
+        e_out[k] = e[i];
+        j_out[k] = r >> 8;
+        k += (r & 0xff) == pass;
+    }
+    return k;
+}
+
+const fr_bt_kernels fr_bt_avx512 = {"avx512", gather_avx512, check_avx512, dead_avx512,
+                                    pick_avx512};
