@@ -493,12 +493,16 @@ static uint64_t check_chunked(btrim *B, bt_thread *T, round_job *J, fr_pack_writ
     return kills;
 }
 
-/* Decodes stream w into the stash at *used (releasing its blocks) and hashes it to
- * local nodes: the stash then holds its edges at stash_e + *off and their nodes at
- * stash_x + *off, *len of them. A stream longer than the stash's free room is left
- * in place (*len = SIZE_MAX) for the chunked path, which marks it into chunk_bm. */
+#define LOAD_PIECE 4096 /* values decoded, hashed and marked while in cache */
+
+/* Decodes stream w into the stash at *used (releasing its blocks), hashes it to
+ * local nodes and marks them in bm (with atomic ORs when `shared`): the stash then
+ * holds its edges at stash_e + *off and their nodes at stash_x + *off, *len of
+ * them. It goes a piece at a time, so each piece is hashed and marked while still
+ * in cache. A stream longer than the stash's free room is left in place
+ * (*len = SIZE_MAX) for the chunked path, which marks it into chunk_bm. */
 static void load_stream(btrim *B, bt_thread *T, round_job *J, fr_pack_writer *w, size_t *used,
-                        size_t *off, size_t *len, uint64_t *chunk_bm)
+                        size_t *off, size_t *len, uint64_t *chunk_bm, uint64_t *bm, int shared)
 {
     if (fr_pack_writer_count(w) > B->stash_cap - *used) {
         *len = SIZE_MAX;
@@ -506,13 +510,29 @@ static void load_stream(btrim *B, bt_thread *T, round_job *J, fr_pack_writer *w,
         return;
     }
     *off = *used;
-    if (fr_pack_decode(&T->pool, w, T->stash_e + *used, B->stash_cap - *used, 1, len) !=
-        FRUGAL_OK) {
-        T->corrupt = 1; /* our own streams: a broken invariant */
-        *len = 0;
+    uint32_t *e = T->stash_e + *used, *x = T->stash_x + *used;
+    fr_pack_reader r;
+    fr_pack_reader_init(&T->pool, &r, w, 1);
+    size_t n = 0, m;
+    while (fr_pack_read(&T->pool, &r, e + n, LOAD_PIECE, &m) == FRUGAL_OK && m) {
+        hash_local(B, J, e + n, x + n, m);
+        if (shared) {
+            _Atomic uint64_t *abm = (_Atomic uint64_t *)bm;
+            for (size_t i = n; i < n + m; i++)
+                atomic_fetch_or_explicit(&abm[x[i] >> 6], 1ull << (x[i] & 63),
+                                         memory_order_relaxed);
+        } else {
+            for (size_t i = n; i < n + m; i++)
+                bm[x[i] >> 6] |= 1ull << (x[i] & 63);
+        }
+        n += m;
     }
-    hash_local(B, J, T->stash_e + *used, T->stash_x + *used, *len);
-    *used += *len;
+    if (fr_pack_reader_left(&r)) {
+        T->corrupt = 1; /* our own streams: a broken invariant */
+        fr_pack_reader_drop(&T->pool, &r);
+    }
+    *len = n;
+    *used += n;
 }
 
 /* Applies the held-back kills to the thread's slice of A. Each segment is one
@@ -577,15 +597,9 @@ static void process_sparse(round_job *J, unsigned tid, unsigned nt)
             /* a stream too long for the stash is marked in chunks into this thread's
              * own copy, OR-ed into copy 0 below */
             load_stream(B, T, J, &T->writers[g0 + jj], &used, &off[jj], &len[jj],
-                        T->bm[1] + jj * W);
-            if (len[jj] == SIZE_MAX) {
+                        T->bm[1] + jj * W, (uint64_t *)zero + jj * W, 1);
+            if (len[jj] == SIZE_MAX)
                 atomic_store(&J->chunked, 1);
-                continue;
-            }
-            const uint32_t *x = T->stash_x + off[jj];
-            for (size_t i = 0; i < len[jj]; i++)
-                atomic_fetch_or_explicit(&zero[jj * W + (x[i] >> 6)], 1ull << (x[i] & 63),
-                                         memory_order_relaxed);
         }
         if (tid == 0 && fr_stopped(J->ctx))
             atomic_store(&J->abort, 1);
@@ -654,13 +668,8 @@ static void process(round_job *J, unsigned tid, unsigned nt)
         uint64_t *mine = T->bm[buf];
         size_t used = 0;
         for (uint64_t jj = 0; jj < gn; jj++) {
-            load_stream(B, T, J, &T->writers[g0 + jj], &used, &off[jj], &len[jj], mine + jj * W);
-            if (len[jj] == SIZE_MAX)
-                continue;
-            const uint32_t *x = T->stash_x + off[jj];
-            uint64_t *bm = mine + jj * W;
-            for (size_t i = 0; i < len[jj]; i++)
-                bm[x[i] >> 6] |= 1ull << (x[i] & 63);
+            load_stream(B, T, J, &T->writers[g0 + jj], &used, &off[jj], &len[jj], mine + jj * W,
+                        mine + jj * W, 0);
         }
         uint64_t *zero = B->th[0].bm[buf];
         if (tid == 0 && fr_stopped(J->ctx))
